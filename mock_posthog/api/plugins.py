@@ -1,0 +1,292 @@
+"""/api/organizations/{organization_id}/plugins/: the organization's plugins (CRUD).
+
+Visibility (E1): the list shows the organization's own plugins plus every global plugin;
+every other action sees nothing unless the organization may install plugins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import auth, pagination, records, upstream
+from ..errors import NotFound, PermissionDenied, ServerError, ValidationFailed
+from ..routing import Call, Reply, Route
+from ..schemas import check_request
+from ..store import Record, Store
+
+BASE = "/api/organizations/{organization_id}/plugins/"
+DETAIL = BASE + "{id}/"
+CANNOT_MANAGE_GLOBAL = "This organization can't manage global plugins!"
+MANAGED_ELSEWHERE = "This plugin installation is managed by another organization."
+WRITABLE_FIELDS = (
+    "plugin_type",
+    "name",
+    "description",
+    "icon",
+    "config_schema",
+    "tag",
+    "is_global",
+    "capabilities",
+    "metrics",
+    "public_jobs",
+)
+
+
+def render_plugin(store: Store, plugin: Record) -> dict[str, Any]:
+    """A plugin as PluginSerializer renders it; the URL's `?private_token=…` is cut off."""
+    organization = records.organization(store, plugin["organization_id"])
+    url = plugin.get("url")
+    return {
+        "id": plugin["id"],
+        "plugin_type": plugin.get("plugin_type"),
+        "name": plugin.get("name"),
+        "description": plugin.get("description"),
+        "url": upstream.without_query(url) if url else None,
+        "icon": plugin.get("icon"),
+        "config_schema": plugin.get("config_schema", {}),
+        "tag": plugin.get("tag"),
+        "latest_tag": plugin.get("latest_tag"),
+        "is_global": bool(plugin.get("is_global")),
+        "organization_id": plugin["organization_id"],
+        "organization_name": organization["name"] if organization else "",
+        "capabilities": plugin.get("capabilities", {}),
+        "metrics": plugin.get("metrics", {}),
+        "public_jobs": plugin.get("public_jobs", {}),
+    }
+
+
+def visible_plugins(store: Store, organization: Record) -> list[Record]:
+    """The organization's own plugins and every global one, by id."""
+
+    def visible(plugin: Record) -> bool:
+        return plugin.get("is_global") or records.same_id(
+            plugin["organization_id"], organization["id"]
+        )
+
+    return sorted(store.find(records.PLUGINS, visible), key=lambda plugin: plugin["id"])
+
+
+def plugin_id(raw: str) -> int:
+    """A path id as Django looks it up: anything but an integer in range is not found."""
+    if not raw.isdigit() or int(raw) >= 2**31:
+        raise NotFound()
+    return int(raw)
+
+
+def visible_plugin(call: Call) -> Record:
+    """The plugin of a detail route (E1 get_object), with the object permissions applied."""
+    if auth.access_level(call.organization) < auth.INSTALL:
+        raise NotFound()
+    plugin = records.plugin(call.store, plugin_id(call.args["id"]))
+    own = plugin is not None and records.same_id(plugin["organization_id"], call.organization["id"])
+    if plugin is None or not (own or plugin.get("is_global")):
+        raise NotFound()
+    if not own:
+        auth.check_membership(call.caller, plugin["organization_id"])
+        raise PermissionDenied(MANAGED_ELSEWHERE)
+    return plugin
+
+
+def _plugin_body(call: Call) -> dict[str, Any]:
+    if not isinstance(call.data, dict):
+        kind = "list" if isinstance(call.data, list) else type(call.data).__name__
+        raise ValidationFailed(f"Invalid data. Expected a dictionary, but got {kind}.")
+    return check_request("plugin_request.json", call.data)
+
+
+def _check_global_rights(call: Call, body: dict[str, Any], *, present: bool) -> None:
+    """ROOT may set `is_global`; on install only `true` is refused, on change any value."""
+    asked = "is_global" in body if present else bool(body.get("is_global"))
+    if asked and auth.access_level(call.organization) < auth.ROOT:
+        raise PermissionDenied(CANNOT_MANAGE_GLOBAL)
+
+
+def list_plugins(call: Call) -> dict[str, Any]:
+    auth.check_plugins_access(call.organization, "GET")
+    plugins = visible_plugins(call.store, call.organization)
+    rendered = [render_plugin(call.store, plugin) for plugin in plugins]
+    return pagination.page(rendered, call.url, call.query)
+
+
+def create_plugin(call: Call) -> dict[str, Any]:
+    auth.check_plugins_access(call.organization, "POST")
+    body = _plugin_body(call)
+    _check_global_rights(call, body, present=False)
+    fields = {name: body[name] for name in WRITABLE_FIELDS if name in body}
+    if body.get("plugin_type") == "source":
+        fields.update(url=None, tag=None, latest_tag=None, source_files={})
+    else:
+        fields.update(_fetched_fields(call, call.data.get("url")))
+    now = call.world.now()
+    plugin = call.store.insert(
+        records.PLUGINS,
+        {
+            **_new_plugin_defaults(),
+            **fields,
+            "organization_id": call.organization["id"],
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return render_plugin(call.store, plugin)
+
+
+def _new_plugin_defaults() -> dict[str, Any]:
+    return {
+        "plugin_type": None,
+        "name": None,
+        "description": None,
+        "icon": None,
+        "config_schema": {},
+        "is_global": False,
+        "is_stateless": False,
+        "capabilities": {},
+        "metrics": {},
+        "public_jobs": {},
+        "latest_tag_checked_at": None,
+    }
+
+
+def _fetched_fields(call: Call, url: Any) -> dict[str, Any]:
+    """Install from a URL: refuse a duplicate, then read the archive (PluginSerializer.create)."""
+    if not isinstance(url, str):
+        raise ServerError(f"a non-source plugin needs a `url`, got {url!r}")
+    _refuse_duplicate(call, upstream.without_query(url))
+    if url.startswith("file:"):
+        files = upstream.local_files(call.world.settings.plugins_dir, url.removeprefix("file:"))
+        return {
+            **upstream.plugin_fields(files),
+            "plugin_type": "local",
+            "url": url,
+            "tag": None,
+            "latest_tag": None,
+            "source_files": upstream.source_files(files),
+        }
+    parsed = upstream.parse_url(url)
+    release = upstream.release_at(call.store, parsed)
+    plugin_type = "repository" if call.data.get("plugin_type") == "repository" else "custom"
+    return {
+        **upstream.plugin_fields(release.files),
+        "plugin_type": plugin_type,
+        "url": url,
+        "tag": release.tag,
+        "latest_tag": release.tag,
+        "source_files": upstream.source_files(release.files),
+    }
+
+
+def _refuse_duplicate(call: Call, bare_url: str) -> None:
+    def same_url(plugin: Record) -> bool:
+        stored = plugin.get("url") or ""
+        return records.same_id(plugin["organization_id"], call.organization["id"]) and (
+            stored == bare_url or stored.startswith(bare_url + "?")
+        )
+
+    if call.store.find_one(records.PLUGINS, same_url):
+        raise ValidationFailed(f'Plugin from URL "{bare_url}" already installed!')
+
+
+def retrieve_plugin(call: Call) -> dict[str, Any]:
+    auth.check_plugins_access(call.organization, "GET")
+    return render_plugin(call.store, visible_plugin(call))
+
+
+def update_plugin(call: Call) -> dict[str, Any]:
+    auth.check_plugins_access(call.organization, call.route.method)
+    plugin = visible_plugin(call)
+    body = _plugin_body(call)
+    _check_global_rights(call, body, present=True)
+    changes = {name: body[name] for name in WRITABLE_FIELDS if name in body}
+    updated = call.store.update(
+        records.PLUGINS, plugin["id"], {**changes, "updated_at": call.world.now()}
+    )
+    return render_plugin(call.store, updated)
+
+
+def delete_plugin(call: Call) -> Reply:
+    auth.check_plugins_access(call.organization, "DELETE")
+    plugin = visible_plugin(call)
+    if plugin.get("is_global"):
+        raise ValidationFailed(
+            "This plugin is marked as global! Make it local before uninstallation"
+        )
+    for config in records.configs_of_plugin(call.store, plugin["id"]):
+        call.store.delete_where(
+            records.PLUGIN_LOG_ENTRIES, lambda entry, c=config: entry["plugin_config_id"] == c["id"]
+        )
+        call.store.delete(records.PLUGIN_CONFIGS, config["id"])
+    call.store.delete(records.PLUGINS, plugin["id"])
+    return Reply(status=204)
+
+
+ROUTES = [
+    Route(
+        "plugins_list",
+        "GET",
+        BASE,
+        "list",
+        list_plugins,
+        "List the organization's plugins and every global plugin.",
+        response_schema="plugin_page.json",
+        behaviours=("own plugins plus every global plugin", "limit/offset paging"),
+    ),
+    Route(
+        "plugins_create",
+        "POST",
+        BASE,
+        "create",
+        create_plugin,
+        "Install a plugin from a URL, or create a source plugin.",
+        status=201,
+        request_schema="plugin_request.json",
+        response_schema="plugin.json",
+        behaviours=(
+            "source plugins from fields",
+            "GitHub, GitLab and npm URLs resolved offline",
+            "duplicate URL refused per organization",
+            "invalid URL answers 500",
+        ),
+    ),
+    Route(
+        "plugins_retrieve",
+        "GET",
+        DETAIL,
+        "retrieve",
+        retrieve_plugin,
+        "Retrieve a plugin.",
+        response_schema="plugin.json",
+        behaviours=("404 below INSTALL",),
+    ),
+    Route(
+        "plugins_update",
+        "PUT",
+        DETAIL,
+        "update",
+        update_plugin,
+        "Change a plugin (PUT takes the same fields as PATCH).",
+        request_schema="plugin_request.json",
+        response_schema="plugin.json",
+        behaviours=("is_global needs ROOT",),
+    ),
+    Route(
+        "plugins_partial_update",
+        "PATCH",
+        DETAIL,
+        "partial_update",
+        update_plugin,
+        "Change some of a plugin's fields.",
+        request_schema="plugin_request.json",
+        response_schema="plugin.json",
+        behaviours=("is_global needs ROOT", "url and latest_tag ignored"),
+    ),
+    Route(
+        "plugins_destroy",
+        "DELETE",
+        DETAIL,
+        "destroy",
+        delete_plugin,
+        "Uninstall a plugin and its configs in every project.",
+        status=204,
+        behaviours=("global plugins refused", "cascades to configs and source files"),
+    ),
+]

@@ -1,0 +1,73 @@
+"""The Flask app factory: wires the world, the routes, the control plane and the error
+handlers. It holds no business rules."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from . import routing
+from .api import ROUTES
+from .control import control
+from .errors import ApiError, NotFound, ParseError, RequestTooLarge, ServerError
+from .schemas import SchemaMismatch
+from .settings import Settings
+from .store import StoreWriteError
+from .world import World
+
+log = logging.getLogger("mock_posthog")
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    settings = settings or Settings.from_env(**overrides)
+    app = Flask("mock_posthog")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["mock_posthog"] = World(settings)
+    routing.register(app, ROUTES)
+    app.register_blueprint(control)
+    app.register_error_handler(ApiError, render_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def world_of(app: Flask) -> World:
+    return app.extensions["mock_posthog"]
+
+
+def render_error(error: ApiError) -> Response:
+    if isinstance(error, ServerError):
+        routing.note(f"500 because {error.cause}")
+        log.error("answering 500: %s", error.cause)
+    response = Response(orjson.dumps(error.body()), status=error.status, headers=error.headers)
+    response.content_type = "application/json"
+    return response
+
+
+def _http_error(error: HTTPException) -> Response:
+    """Werkzeug's own refusals (no route, a body over the limit, a broken form) in the envelope."""
+    if error.code == 404:
+        endpoint_missing = request.path.startswith("/api/")
+        return render_error(NotFound("Endpoint not found." if endpoint_missing else "Not found."))
+    if error.code == 413:
+        return render_error(RequestTooLarge(request.max_content_length or 0))
+    if error.code == 400:
+        return render_error(ParseError(f"Malformed request: {error.description}"))
+    return render_error(ServerError(f"unexpected HTTP error {error.code}: {error.description}"))
+
+
+def _unexpected_error(error: Exception) -> Response:
+    if isinstance(error, StoreWriteError):
+        cause = str(error)
+    elif isinstance(error, SchemaMismatch):
+        cause = f"the response does not match its schema: {error}"
+    else:
+        cause = f"{type(error).__name__}: {error}"
+        log.exception("unexpected error in %s %s", request.method, request.path)
+    g.setdefault("notes", [])
+    return render_error(ServerError(cause))

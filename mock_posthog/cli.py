@@ -1,0 +1,108 @@
+"""The `mock-posthog` command: serve, check."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from werkzeug.serving import make_server
+
+from .fixtures import FixtureError, read_file
+from .settings import Settings
+from .store import DataFileError
+from .version import __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    return arguments.run(arguments)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mock-posthog", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"mock-posthog {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the emulated API over HTTP")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on; 0 picks a free one")
+    serve.add_argument("--data", type=Path, help="TinyDB file that keeps the state")
+    serve.add_argument(
+        "--fixtures", type=Path, action="append", help="fixture file (repeatable, merged in order)"
+    )
+    serve.add_argument("--plugins-dir", type=Path, help="directory that file: plugin URLs read")
+    serve.add_argument(
+        "--validate-responses",
+        action="store_true",
+        default=None,
+        help="check every response against its schema",
+    )
+    serve.set_defaults(run=_serve)
+
+    check = commands.add_parser("check", help="validate fixture files without serving")
+    check.add_argument("files", type=Path, nargs="+")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env(
+        host=arguments.host,
+        port=arguments.port,
+        data=arguments.data,
+        fixtures=tuple(arguments.fixtures) if arguments.fixtures else None,
+        plugins_dir=arguments.plugins_dir,
+        validate_responses=arguments.validate_responses,
+    )
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    from .app import create_app
+
+    try:
+        app = create_app(settings)
+    except FixtureError as error:
+        print(f"mock-posthog: refusing the fixtures: {error}", file=sys.stderr)
+        return 2
+    except DataFileError as error:
+        print(f"mock-posthog: refusing the data file: {error}", file=sys.stderr)
+        return 2
+    server = make_server(settings.host, settings.port, app, threaded=True)
+    print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def _display_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    failed = False
+    for path in arguments.files:
+        try:
+            read_file(path)
+        except FixtureError as error:
+            print(f"{error.source}: {error.path}: {error.message}")
+            failed = True
+        else:
+            print(f"{path}: ok")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

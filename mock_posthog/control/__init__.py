@@ -1,0 +1,9 @@
+"""The /_mock/ control plane: everything a test or a developer does to the emulator itself."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+control = Blueprint("mock_control", __name__, url_prefix="/_mock")
+
+from . import world_routes  # noqa: E402, F401  (registers its routes on the blueprint)

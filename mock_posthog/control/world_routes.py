@@ -1,0 +1,28 @@
+"""Health and reset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from ..version import __version__
+from . import control
+
+
+@control.get("/health")
+def health() -> tuple[dict[str, Any], int]:
+    world = current_app.extensions["mock_posthog"]
+    status = 200 if world.ready else 503
+    return {
+        "status": "ok" if world.ready else "starting",
+        "version": __version__,
+        "tables": world.store.counts(),
+    }, status
+
+
+@control.post("/reset")
+def reset() -> dict[str, Any]:
+    world = current_app.extensions["mock_posthog"]
+    world.reset()
+    return {"status": "reset", "tables": world.store.counts()}

@@ -1,0 +1,116 @@
+"""Fixture files: seed worlds checked against `schemas/fixtures.json`, defaults filled in.
+
+A fixture file is one JSON object keyed by table, each a list of records. Several files merge
+in order: a later record with the same key (its `id`, a key's `value`, an archive's `url`)
+replaces the earlier one. A bad file is refused whole, with the path of its first bad field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import schemas
+
+Tables = dict[str, list[dict[str, Any]]]
+
+# The field that identifies a record when files are merged.
+MERGE_KEYS = {"personal_api_keys": "value", "plugin_archives": "url", "plugin_repository": "url"}
+
+# (table, field, referenced table): a record's field must name a record that exists.
+REFERENCES = [
+    ("projects", "organization_id", "organizations"),
+    ("users", "organization_ids", "organizations"),
+    ("users", "current_project_id", "projects"),
+    ("personal_api_keys", "user_id", "users"),
+    ("personal_api_keys", "scoped_organizations", "organizations"),
+    ("personal_api_keys", "scoped_teams", "projects"),
+    ("plugins", "organization_id", "organizations"),
+    ("plugin_configs", "plugin", "plugins"),
+    ("plugin_configs", "team_id", "projects"),
+]
+
+
+class FixtureError(Exception):
+    def __init__(self, source: str, path: str, message: str) -> None:
+        self.source, self.path, self.message = source, path, message
+        super().__init__(f"{source}: {path}: {message}")
+
+
+def default_world() -> Tables:
+    text = resources.files("mock_posthog.fixture_files").joinpath("default.json").read_text("utf-8")
+    return parse(json.loads(text), "default.json")
+
+
+def load_files(paths: Iterable[Path]) -> Tables:
+    return merge(read_file(path) for path in paths)
+
+
+def read_file(path: Path) -> Tables:
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except OSError as error:
+        raise FixtureError(str(path), "$", f"cannot be read: {error.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise FixtureError(str(path), "$", f"is not valid JSON: {error}") from None
+    return parse(data, str(path))
+
+
+def parse(data: Any, source: str) -> Tables:
+    """Check one file's data against the schema and fill in the defaults."""
+    try:
+        schemas.check_fixture(data)
+    except schemas.SchemaMismatch as mismatch:
+        raise FixtureError(source, mismatch.path, mismatch.message) from None
+    return {
+        table: [_with_defaults(table, record) for record in rows] for table, rows in data.items()
+    }
+
+
+def _with_defaults(table: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    definition = schemas.document("fixtures.json")["$defs"]
+    item = schemas.document("fixtures.json")["properties"][table]["items"]
+    properties = definition.get(item.get("$ref", "").rsplit("/", 1)[-1], {}).get("properties", {})
+    filled = dict(record)
+    for field, field_schema in properties.items():
+        if field not in filled and "default" in field_schema:
+            filled[field] = json.loads(json.dumps(field_schema["default"]))
+    if table == "plugins":
+        filled["source_files"] = {
+            name: _with_file_defaults(definition["source_file"], file)
+            for name, file in filled["source_files"].items()
+        }
+    return filled
+
+
+def _with_file_defaults(file_schema: Mapping[str, Any], file: Mapping[str, Any]) -> dict[str, Any]:
+    defaults = {name: spec["default"] for name, spec in file_schema["properties"].items()}
+    return {**defaults, **file}
+
+
+def merge(worlds: Iterable[Tables]) -> Tables:
+    merged: dict[str, dict[Any, dict[str, Any]]] = {}
+    for world in worlds:
+        for table, records in world.items():
+            key = MERGE_KEYS.get(table, "id")
+            rows = merged.setdefault(table, {})
+            for record in records:
+                rows[record.get(key, len(rows))] = record
+    tables = {table: list(rows.values()) for table, rows in merged.items()}
+    check_references(tables)
+    return tables
+
+
+def check_references(tables: Tables) -> None:
+    for table, field, target in REFERENCES:
+        known = {record.get("id") for record in tables.get(target, [])}
+        for index, record in enumerate(tables.get(table, [])):
+            values = record.get(field)
+            for value in values if isinstance(values, list) else [values]:
+                if value is not None and value not in known:
+                    path = schemas.json_path([table, index, field])
+                    message = f"{value!r} is not the id of any record in {target}"
+                    raise FixtureError("fixtures", path, message)

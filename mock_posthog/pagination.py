@@ -1,0 +1,76 @@
+"""Limit/offset pages as Django REST framework's LimitOffsetPagination renders them.
+
+PostHog's default page size is 100 and there is no maximum. A limit that is not a positive
+integer falls back to the default; an offset that is not a non-negative integer falls back
+to 0. `next` and `previous` are absolute URLs built from the request's own URL, with the
+query parameters sorted as DRF sorts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+DEFAULT_LIMIT = 100
+
+
+def parse_positive_int(raw: str | None, *, strict: bool, fallback: int) -> int:
+    """DRF's `_positive_int`: strict refuses 0; anything unusable gives `fallback`."""
+    if raw is None:
+        return fallback
+    try:
+        value = int(raw)
+    except ValueError:
+        return fallback
+    if value < 0 or (strict and value == 0):
+        return fallback
+    return value
+
+
+def page(items: Sequence[Any], url: str, query: Mapping[str, str]) -> dict[str, Any]:
+    limit = parse_positive_int(query.get("limit"), strict=True, fallback=DEFAULT_LIMIT)
+    offset = parse_positive_int(query.get("offset"), strict=False, fallback=0)
+    return page_of(items, url, limit=limit, offset=offset)
+
+
+def page_of(items: Sequence[Any], url: str, *, limit: int, offset: int) -> dict[str, Any]:
+    count = len(items)
+    return {
+        "count": count,
+        "next": next_link(url, count, limit, offset),
+        "previous": previous_link(url, limit, offset),
+        "results": list(items[offset : offset + limit]),
+    }
+
+
+def next_link(url: str, count: int, limit: int, offset: int) -> str | None:
+    if offset + limit >= count:
+        return None
+    return replace_query_params(url, limit=limit, offset=offset + limit)
+
+
+def previous_link(url: str, limit: int, offset: int) -> str | None:
+    if offset <= 0:
+        return None
+    if offset - limit <= 0:
+        return remove_query_param(replace_query_params(url, limit=limit), "offset")
+    return replace_query_params(url, limit=limit, offset=offset - limit)
+
+
+def replace_query_params(url: str, **params: Any) -> str:
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    values = parse_qs(query, keep_blank_values=True)
+    values.update({key: [str(value)] for key, value in params.items()})
+    return urlunsplit(
+        (scheme, netloc, path, urlencode(sorted(values.items()), doseq=True), fragment)
+    )
+
+
+def remove_query_param(url: str, key: str) -> str:
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    values = parse_qs(query, keep_blank_values=True)
+    values.pop(key, None)
+    return urlunsplit(
+        (scheme, netloc, path, urlencode(sorted(values.items()), doseq=True), fragment)
+    )

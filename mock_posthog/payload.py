@@ -1,0 +1,50 @@
+"""Request bodies as Django REST framework's JSON, form and multipart parsers read them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Request
+from werkzeug.datastructures import FileStorage
+
+from .errors import ParseError, UnsupportedMediaType
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
+class Payload:
+    data: Any = field(default_factory=dict)
+    files: dict[str, FileStorage] = field(default_factory=dict)
+    is_form: bool = False
+
+
+def parse(request: Request) -> Payload:
+    """DRF's rules: no content type or no body reads as empty; an unknown type is a 415."""
+    if request.method not in BODY_METHODS:
+        return Payload()
+    media_type = request.mimetype
+    if media_type in FORM_TYPES:
+        form = {key: values[-1] for key, values in request.form.lists()}
+        files = {key: values[-1] for key, values in request.files.lists()}
+        return Payload(data=form, files=files, is_form=True)
+    raw = request.get_data(cache=True)
+    if not media_type or not raw:
+        return Payload()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return Payload(data=_parse_json(raw, request.mimetype_params.get("charset", "utf-8")))
+    raise UnsupportedMediaType(request.headers.get("Content-Type", media_type))
+
+
+def _parse_json(raw: bytes, charset: str) -> Any:
+    try:
+        return json.loads(raw.decode(charset), parse_constant=_refuse_constant)
+    except (ValueError, LookupError) as error:
+        raise ParseError(f"JSON parse error - {error}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")

@@ -1,0 +1,193 @@
+"""The JSON Schemas in `schemas/`: loaded once, compiled once, used to check requests,
+responses and fixture files.
+
+Request bodies are checked the way Django REST framework checks them: values are first
+coerced as DRF's fields coerce them ("5" is an integer, "true" a boolean, 5 a string), then
+the first failing field, in the schema's field order, becomes PostHog's 400 with DRF's code
+and message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from .errors import ValidationFailed
+
+_INTEGER = re.compile(r"^\s*[+-]?\d+(\.0*)?\s*$")
+_TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1", 1}
+_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}
+_FALSE |= {"0", 0}
+
+
+class SchemaMismatch(AssertionError):
+    """A response or a fixture file does not match its schema."""
+
+    def __init__(self, schema: str, path: str, message: str) -> None:
+        self.schema, self.path, self.message = schema, path, message
+        super().__init__(f"{path}: {message} (schema {schema})")
+
+
+@cache
+def _documents() -> dict[str, dict[str, Any]]:
+    folder = resources.files("mock_posthog.schema_files")
+    return {
+        entry.name: orjson.loads(entry.read_bytes())
+        for entry in folder.iterdir()
+        if entry.name.endswith(".json")
+    }
+
+
+def document(name: str) -> dict[str, Any]:
+    """The schema file `name` (for example `plugin.json`), as parsed JSON."""
+    return _documents()[name]
+
+
+def names() -> list[str]:
+    return sorted(_documents())
+
+
+@cache
+def _registry() -> Registry:
+    return Registry().with_resources(
+        (name, Resource.from_contents(contents)) for name, contents in _documents().items()
+    )
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(document(name), registry=_registry())
+
+
+def check_response(name: str, body: Any) -> None:
+    _raise_first(name, validator(name).iter_errors(body))
+
+
+def check_fixture(data: Any) -> None:
+    _raise_first("fixtures.json", validator("fixtures.json").iter_errors(data))
+
+
+def _raise_first(name: str, errors: Iterable[ValidationError]) -> None:
+    located = sorted((_error_path(error), error.message) for error in errors)
+    if located:
+        path, message = located[0]
+        raise SchemaMismatch(name, json_path(path), message)
+
+
+def _error_path(error: ValidationError) -> list[str | int]:
+    """Where the error is; for a missing field, the field itself."""
+    path = list(error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        path.append(next(f for f in error.validator_value if f not in error.instance))
+    return path
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    text = "$"
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+# Requests.
+
+
+def check_request(name: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    """Coerce `body` as DRF would and return it, or raise PostHog's 400 for its first bad field."""
+    schema = document(name)
+    coerced = coerce(schema, dict(body))
+    errors = list(validator(name).iter_errors(coerced))
+    if errors:
+        raise _field_error(schema, errors)
+    return coerced
+
+
+def coerce(schema: Mapping[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    properties = schema.get("properties", {})
+    for field, value in body.items():
+        expected = _types(properties.get(field, {}))
+        body[field] = _coerce_value(expected, value)
+    return body
+
+
+def _types(field_schema: Mapping[str, Any]) -> list[str]:
+    declared = field_schema.get("type", [])
+    return [declared] if isinstance(declared, str) else list(declared)
+
+
+def _coerce_value(types: list[str], value: Any) -> Any:
+    if value is None:
+        return value
+    if "integer" in types and not isinstance(value, bool):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and _INTEGER.match(value):
+            return int(float(value)) if "." in value else int(value)
+    if "boolean" in types and not isinstance(value, bool):
+        if isinstance(value, str | int) and value in _TRUE:
+            return True
+        if isinstance(value, str | int) and value in _FALSE:
+            return False
+    if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+_TYPE_MESSAGES = {
+    "integer": "A valid integer is required.",
+    "boolean": "Must be a valid boolean.",
+    "string": "Not a valid string.",
+    "object": 'Expected a dictionary of items but got type "{kind}".',
+    "array": 'Expected a list of items but got type "{kind}".',
+}
+
+
+def _field_error(schema: Mapping[str, Any], errors: list[ValidationError]) -> ValidationFailed:
+    order = list(schema.get("properties", {}))
+    described = [_describe(error) for error in errors]
+    attr, code, message = min(described, key=lambda d: _position(order, d[0]))
+    return ValidationFailed(message, code=code, attr=attr)
+
+
+def _position(order: list[str], attr: str | None) -> int:
+    top = (attr or "").split("__")[0]
+    return order.index(top) if top in order else len(order)
+
+
+def _describe(error: ValidationError) -> tuple[str | None, str, str]:
+    """(attr, code, message) as DRF words the error; codes as exceptions-hog renames them."""
+    path = [str(part) for part in error.absolute_path]
+    keyword = error.validator
+    if keyword == "required":
+        missing = next(name for name in error.validator_value if name not in error.instance)
+        return "__".join([*path, missing]), "required", "This field is required."
+    attr = "__".join(path) or None
+    value = error.instance
+    if keyword == "type":
+        if value is None:
+            return attr, "null", "This field may not be null."
+        expected = next(t for t in _types(error.schema) if t != "null")
+        kind = type(value).__name__
+        return attr, "invalid_input", _TYPE_MESSAGES[expected].format(kind=kind)
+    if keyword == "maxLength":
+        limit = error.validator_value
+        return attr, "max_length", f"Ensure this field has no more than {limit} characters."
+    if keyword == "minLength":
+        return attr, "blank", "This field may not be blank."
+    if keyword == "enum":
+        return attr, "invalid_choice", f'"{value}" is not a valid choice.'
+    if keyword == "maximum":
+        limit = error.validator_value
+        return attr, "max_value", f"Ensure this value is less than or equal to {limit}."
+    if keyword == "minimum":
+        limit = error.validator_value
+        return attr, "min_value", f"Ensure this value is greater than or equal to {limit}."
+    return attr, "invalid_input", error.message

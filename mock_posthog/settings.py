@@ -1,0 +1,59 @@
+"""Run-time settings: one frozen dataclass, filled from CLI flags and MOCK_POSTHOG_* variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "MOCK_POSTHOG_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8010
+    # The TinyDB file that keeps the state across restarts; None keeps it in memory.
+    data: Path | None = None
+    # Fixture files that replace the default world, merged in order; empty means the default world.
+    fixtures: tuple[Path, ...] = field(default_factory=tuple)
+    # `file:` plugin URLs may only read below this directory; None refuses every `file:` URL.
+    plugins_dir: Path | None = None
+    # Check every response against its schema (always on in tests; costs time when serving).
+    validate_responses: bool = False
+    # Request bodies above this many bytes get a 413.
+    max_body_bytes: int = 10 * 1024 * 1024
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then MOCK_POSTHOG_* variables, then explicit overrides (CLI flags)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in fields(cls):
+            raw = environ.get(ENV_PREFIX + setting.name.upper())
+            if raw is not None and raw != "":
+                values[setting.name] = _parse(setting.name, raw)
+        values.update({name: value for name, value in overrides.items() if value is not None})
+        return replace(cls(), **_normalise(values))
+
+
+def _parse(name: str, raw: str) -> Any:
+    if name in ("port", "max_body_bytes"):
+        return int(raw)
+    if name == "validate_responses":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "fixtures":
+        return tuple(Path(part) for part in raw.split(os.pathsep) if part)
+    return raw
+
+
+def _normalise(values: dict[str, Any]) -> dict[str, Any]:
+    for name in ("data", "plugins_dir"):
+        if isinstance(values.get(name), str):
+            values[name] = Path(values[name])
+    if "fixtures" in values:
+        values["fixtures"] = tuple(Path(path) for path in values["fixtures"])
+    return values

@@ -1,0 +1,1 @@
+"""The JSON Schemas, shipped inside the package as `mock_posthog.schema_files`."""
