@@ -1,0 +1,60 @@
+"""Start `mock-posthog serve` as a real subprocess on 127.0.0.1 and stop it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+START_TIMEOUT = 20
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    url: str
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=10)
+
+
+def start(
+    args: Sequence[str] = (),
+    *,
+    command: Sequence[str] = (sys.executable, "-m", "mock_posthog"),
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Served:
+    """Run `serve --port 0 ARGS` and wait for its first line, the address."""
+    process = subprocess.Popen(
+        [*command, "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+    assert process.stdout is not None
+    first_line = process.stdout.readline().strip()
+    if not first_line.startswith("http://"):
+        process.kill()
+        _, errors = process.communicate(timeout=START_TIMEOUT)
+        raise AssertionError(f"serve did not print its address: {first_line!r} {errors}")
+    return Served(process, first_line)
+
+
+@contextmanager
+def serving(args: Sequence[str] = (), **kwargs: object) -> Iterator[Served]:
+    served = start(args, **kwargs)  # type: ignore[arg-type]
+    try:
+        yield served
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()
+            served.process.wait(timeout=10)
