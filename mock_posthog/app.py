@@ -10,7 +10,7 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import routing
+from . import openapi, routing
 from .api import ROUTES
 from .control import control
 from .errors import ApiError, NotFound, ParseError, RequestTooLarge, ServerError
@@ -29,11 +29,19 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["mock_posthog"] = World(settings)
     routing.register(app, ROUTES)
+    app.add_url_rule("/api/schema/", "openapi", _openapi_document)
+    app.add_url_rule("/api/schema", "openapi_no_slash", _openapi_document)
     app.register_blueprint(control)
     app.register_error_handler(ApiError, render_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+def _openapi_document() -> Response:
+    body = openapi.document(ROUTES)
+    body["servers"] = [{"url": request.host_url.rstrip("/")}]
+    return Response(orjson.dumps(body), content_type="application/json")
 
 
 def world_of(app: Flask) -> World:

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate fixture files without serving")
     check.add_argument("files", type=Path, nargs="+")
     check.set_defaults(run=_check)
+
+    document = commands.add_parser("openapi", help="print the OpenAPI document of the API")
+    document.set_defaults(run=_print_openapi)
     return parser
 
 
@@ -102,6 +105,16 @@ def _check(arguments: argparse.Namespace) -> int:
         else:
             print(f"{path}: ok")
     return 1 if failed else 0
+
+
+def _print_openapi(arguments: argparse.Namespace) -> int:
+    import json
+
+    from .api import ROUTES
+    from .openapi import document
+
+    print(json.dumps(document(ROUTES), indent=2))
+    return 0
 
 
 if __name__ == "__main__":

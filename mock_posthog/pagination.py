@@ -12,7 +12,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from .routing import QueryParam
+
 DEFAULT_LIMIT = 100
+
+QUERY = (
+    QueryParam("limit", {"type": "integer"}, "Number of results to return per page (default 100)."),
+    QueryParam(
+        "offset", {"type": "integer"}, "The initial index from which to return the results."
+    ),
+)
 
 
 def parse_positive_int(raw: str | None, *, strict: bool, fallback: int) -> int:

@@ -26,6 +26,16 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 @dataclass(frozen=True)
+class QueryParam:
+    """A query parameter a route reads, for the OpenAPI document."""
+
+    name: str
+    schema: dict[str, Any]
+    description: str
+    repeatable: bool = False
+
+
+@dataclass(frozen=True)
 class Route:
     """One documented operation. The table of these drives Flask, the OpenAPI document and
     the README's coverage table."""
@@ -40,6 +50,10 @@ class Route:
     request_schema: str | None = None
     response_schema: str | None = None
     behaviours: tuple[str, ...] = ()
+    query: tuple[QueryParam, ...] = ()
+    media_type: str = "application/json"  # of the success response
+    # Why PostHog answers 500 on this route, where it does; the mock answers the same.
+    server_errors: tuple[str, ...] = ()
 
     @property
     def parent(self) -> str:

@@ -229,6 +229,7 @@ ROUTES = [
         "List the organization's plugins and every global plugin.",
         response_schema="plugin_page.json",
         behaviours=("own plugins plus every global plugin", "limit/offset paging"),
+        query=pagination.QUERY,
     ),
     Route(
         "plugins_create",
@@ -245,6 +246,10 @@ ROUTES = [
             "GitHub, GitLab and npm URLs resolved offline",
             "duplicate URL refused per organization",
             "invalid URL answers 500",
+        ),
+        server_errors=(
+            "the URL is not a GitHub, GitLab or npm URL",
+            "a non-source plugin without a url",
         ),
     ),
     Route(

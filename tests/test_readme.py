@@ -1,0 +1,36 @@
+"""The README tells the truth: its generated sections match the code, and its commands are the
+ones CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mock_posthog.api import ROUTES
+from mock_posthog.docs import generated_sections, rewrite
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def test_generated_sections_match_the_code() -> None:
+    assert rewrite(README, generated_sections(ROUTES)) == README, (
+        "README.md is stale: run `python -m mock_posthog.docs README.md`"
+    )
+
+
+def test_every_route_is_in_the_routes_table() -> None:
+    for route in ROUTES:
+        assert f"| {route.method} | `{route.path}` | `{route.operation_id}` |" in README
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    commands = re.findall(r"```sh\n(.+?)\n```", README)
+    test_command = next(command for command in commands if "pytest" in command)
+    ci_script = (ROOT / ".ci" / "run").read_text("utf-8").strip().splitlines()
+    assert ci_script[-1] == test_command
+
+
+def test_the_serve_command_serves_the_default_world() -> None:
+    commands = re.findall(r"```sh\n(.+?)\n```", README)
+    assert any(command.endswith("pip install . && mock-posthog serve") for command in commands)
