@@ -101,6 +101,8 @@ class AtomicJSONStorage(Storage):
         self.memory: dict[str, dict[str, Any]] | None = None
         if path is not None and path.exists():
             self.memory = read_data_file(path)
+        if path is not None:
+            _remove_unfinished_saves(path)
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         return self.memory
@@ -135,8 +137,18 @@ def _is_tinydb_shape(data: Any) -> bool:
     )
 
 
+def _unfinished_save_prefix(path: Path) -> str:
+    return f".{path.name}.saving."
+
+
+def _remove_unfinished_saves(path: Path) -> None:
+    """Temporary files of saves that a kill interrupted before their rename."""
+    for leftover in path.parent.glob(_unfinished_save_prefix(path) + "*"):
+        leftover.unlink(missing_ok=True)
+
+
 def write_atomically(path: Path, content: bytes) -> None:
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    descriptor, temporary = tempfile.mkstemp(prefix=_unfinished_save_prefix(path), dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(content)

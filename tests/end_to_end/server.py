@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,11 @@ START_TIMEOUT = 20
 class Served:
     process: subprocess.Popen[str]
     url: str
+    log: tempfile._TemporaryFileWrapper[str]
+
+    def log_text(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         self.process.send_signal(sig)
@@ -32,10 +38,12 @@ def start(
     cwd: Path | None = None,
 ) -> Served:
     """Run `serve --port 0 ARGS` and wait for its first line, the address."""
+    # The log goes to a file: a pipe nobody reads fills up and blocks the server.
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115  (closed by `serving`)
     process = subprocess.Popen(
         [*command, "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
         env={**os.environ, **(env or {})},
         cwd=cwd,
@@ -44,9 +52,10 @@ def start(
     first_line = process.stdout.readline().strip()
     if not first_line.startswith("http://"):
         process.kill()
-        _, errors = process.communicate(timeout=START_TIMEOUT)
-        raise AssertionError(f"serve did not print its address: {first_line!r} {errors}")
-    return Served(process, first_line)
+        process.wait(timeout=START_TIMEOUT)
+        log.seek(0)
+        raise AssertionError(f"serve did not print its address: {first_line!r} {log.read()}")
+    return Served(process, first_line, log)
 
 
 @contextmanager
@@ -58,3 +67,4 @@ def serving(args: Sequence[str] = (), **kwargs: object) -> Iterator[Served]:
         if served.process.poll() is None:
             served.process.kill()
             served.process.wait(timeout=10)
+        served.log.close()
