@@ -121,9 +121,11 @@ def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
     with world.store.transaction():
         organization, project = _resolve_parent(world, caller, any_route, args)
         route = path_routes.get(method)
+        # PostHog checks a key's scopes before membership, and both before the method.
+        auth.check_key_scopes(caller, route.action if route else None, organization, project)
+        auth.check_membership(caller, organization["id"])
         if route is None:
             raise MethodNotAllowed(request.method, list(path_routes))
-        auth.check_key_scopes(caller, route.action, organization, project)
         call = Call(
             route, world, args, request.args, body, caller, organization, project, request.url
         )
@@ -140,7 +142,6 @@ def _resolve_parent(
     else:
         project = None
         organization = auth.resolve_organization(world.store, caller, args["organization_id"])
-    auth.check_membership(caller, organization["id"])
     return organization, project
 
 
