@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,14 @@ class FixtureError(Exception):
 
 
 def default_world() -> Tables:
+    """The default world, checked once per process; each call gets its own copy."""
+    return json.loads(_default_world_text())
+
+
+@cache
+def _default_world_text() -> str:
     text = resources.files("mock_posthog.fixture_files").joinpath("default.json").read_text("utf-8")
-    return parse(json.loads(text), "default.json")
+    return json.dumps(parse(json.loads(text), "default.json"))
 
 
 def load_files(paths: Iterable[Path]) -> Tables:

@@ -27,6 +27,8 @@ def parse(request: Request) -> Payload:
     if request.method not in BODY_METHODS:
         return Payload()
     media_type = request.mimetype
+    if media_type == "multipart/form-data" and not request.mimetype_params.get("boundary"):
+        raise ParseError("Multipart form parse error - Invalid boundary in multipart: None")
     if media_type in FORM_TYPES:
         form = {key: values[-1] for key, values in request.form.lists()}
         files = {key: values[-1] for key, values in request.files.lists()}

@@ -132,12 +132,14 @@ def _coerce_value(types: list[str], value: Any) -> Any:
         if isinstance(value, str) and _INTEGER.match(value):
             return int(float(value)) if "." in value else int(value)
     if "boolean" in types and not isinstance(value, bool):
-        if isinstance(value, str | int) and value in _TRUE:
+        if isinstance(value, str | int | float) and value in _TRUE:
             return True
-        if isinstance(value, str | int) and value in _FALSE:
+        if isinstance(value, str | int | float) and value in _FALSE:
             return False
     if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
+    if "string" in types and isinstance(value, str):
+        return value.strip()  # DRF's CharField trims whitespace before checking the length
     return value
 
 

@@ -88,6 +88,8 @@ def visible_plugin(call: Call) -> Record:
 
 
 def _plugin_body(call: Call) -> dict[str, Any]:
+    if call.data is None:  # a JSON `null` body: DRF's message for a serializer given no data
+        raise ValidationFailed("No data provided", code="null")
     if not isinstance(call.data, dict):
         kind = "list" if isinstance(call.data, list) else type(call.data).__name__
         raise ValidationFailed(f"Invalid data. Expected a dictionary, but got {kind}.")
