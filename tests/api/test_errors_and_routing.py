@@ -37,8 +37,8 @@ def refusal(response: Any) -> tuple[int, Any]:
 # 404s.
 
 
-@pytest.mark.parametrize("plugin_id", ["abc", "2x", "-2", "99", "2147483648", "9" * 30])
-@pytest.mark.parametrize("method", ["GET", "PATCH", "PUT", "DELETE"])
+@pytest.mark.parametrize("plugin_id", ["abc", "-2", "99", "2147483648", "9" * 30])
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
 def test_an_id_that_is_no_plugin_is_not_found(
     client: FlaskClient, world: World, method: str, plugin_id: str
 ) -> None:
@@ -236,7 +236,7 @@ FIELD_ERRORS = [
 
 
 @pytest.mark.parametrize(("body", "expected"), FIELD_ERRORS)
-@pytest.mark.parametrize("method", ["POST", "PATCH", "PUT"])
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
 def test_a_bad_field_is_400_naming_it(
     client: FlaskClient, world: World, method: str, body: Any, expected: dict[str, Any]
 ) -> None:

@@ -12,8 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from mock_posthog import store as store_module
 from mock_posthog.world import World
-from tests.conftest import AUTH, ORG_ID, PLUGINS, error
+from tests.conftest import AUTH, ORG_ID, PLUGINS, error, make_app
 from tests.worlds import (
     GEOIP,
     HELLO_SOURCE,
@@ -590,3 +591,41 @@ def test_delete_removes_the_plugin_and_its_configs_everywhere(
     assert [entry["plugin_config_id"] for entry in world.store.all("plugin_log_entries")] == [kept]
     assert client.get(plugins_url(ORG_ID, 2), headers=AUTH).json == NOT_FOUND
     assert client.get(PLUGINS, headers=AUTH).json["results"] == [GEOIP, HELLO_SOURCE]
+
+
+# Writes and the data file.
+
+
+def test_a_write_is_in_the_data_file_before_the_response(tmp_path: Path) -> None:
+    data = tmp_path / "data.json"
+    client = make_app(data=data).test_client()
+
+    created = client.post(PLUGINS, json={"plugin_type": "source", "name": "kept"}, headers=AUTH)
+    on_disk = json.loads(data.read_text("utf-8"))
+
+    assert created.status_code == 201
+    assert on_disk["plugins"]["4"]["name"] == "kept"
+
+
+def test_a_write_that_cannot_be_saved_is_a_500_and_is_undone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data.json"
+    app = make_app(data=data)
+    world: World = app.extensions["mock_posthog"]
+    before, on_disk = world.store.export(), data.read_bytes()
+
+    def disk_full(source: Any, target: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "replace", disk_full)
+    responses = [
+        app.test_client().post(PLUGINS, json={"plugin_type": "source", "name": "n"}, headers=AUTH),
+        app.test_client().patch(plugins_url(ORG_ID, 2), json={"name": "n"}, headers=AUTH),
+        app.test_client().delete(plugins_url(ORG_ID, 2), headers=AUTH),
+    ]
+
+    assert [(response.status_code, response.json) for response in responses] == [
+        (500, SERVER_ERROR)
+    ] * 3
+    assert (world.store.export(), data.read_bytes()) == (before, on_disk)
