@@ -4,7 +4,7 @@ organization's `plugins_access_level`, with PostHog's refusals word for word."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ class Caller:
 
 
 def find_key(
-    headers: Mapping[str, str], body: Any, query: Mapping[str, str]
+    headers: Mapping[str, str], read_body: Callable[[], Any], query: Mapping[str, str]
 ) -> tuple[str, str] | None:
     """The key and where it was found, in PostHog's order: header, body, query string.
 
@@ -45,6 +45,7 @@ def find_key(
     match = _BEARER.match(headers.get("Authorization", ""))
     if match:
         return match.group(1).strip(), "Authorization header"
+    body = read_body()  # only now: with a key in the header, PostHog never reads the body
     if isinstance(body, Mapping) and "personal_api_key" in body:
         return str(body["personal_api_key"]), "body"
     if "personal_api_key" in query:
@@ -53,9 +54,9 @@ def find_key(
 
 
 def authenticate(
-    store: Store, headers: Mapping[str, str], body: Any, query: Mapping[str, str]
+    store: Store, headers: Mapping[str, str], read_body: Callable[[], Any], query: Mapping[str, str]
 ) -> Caller:
-    found = find_key(headers, body, query)
+    found = find_key(headers, read_body, query)
     if found is None:
         raise NotAuthenticated()
     value, source = found

@@ -18,6 +18,7 @@ from tests.worlds import (
     OTHER_AUTH,
     OTHER_ORG_ID,
     TAXONOMY,
+    access_level,
     app_with,
     other_organization,
     plugins_url,
@@ -357,3 +358,82 @@ def test_organization_ids_match_without_case_or_dashes(client: FlaskClient) -> N
     response = client.get(plugins_url(ORG_ID.upper().replace("-", ""), 2), headers=AUTH)
 
     assert (response.status_code, response.json) == (200, TAXONOMY)
+
+
+# When the body is read: PostHog parses it only when a step needs it.
+
+BAD_JSON = {"data": b"{bad", "content_type": "application/json"}
+PARSE_ERROR = error(
+    "invalid_request",
+    "parse_error",
+    "JSON parse error - Expecting property name enclosed in double quotes: "
+    "line 1 column 2 (char 1)",
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "expected"),
+    [
+        (
+            PLUGINS,
+            {"Authorization": "Bearer phx_wrong"},
+            (
+                401,
+                error(
+                    "authentication_error",
+                    "authentication_failed",
+                    "Personal API key found in request Authorization header is invalid.",
+                ),
+            ),
+        ),
+        (plugins_url(UNKNOWN_ORG), AUTH, (404, ORGANIZATION_NOT_FOUND)),
+        (
+            plugins_url(OTHER_ORG_ID),
+            AUTH,
+            (
+                403,
+                error(
+                    "authentication_error",
+                    "permission_denied",
+                    "You do not have permission to perform this action.",
+                ),
+            ),
+        ),
+        (PLUGINS, {}, (400, PARSE_ERROR)),
+    ],
+    ids=["bad-key", "unknown-org", "not-a-member", "key-looked-for-in-the-body"],
+)
+def test_a_broken_body_is_read_after_the_key_from_the_header_and_the_organization(
+    tmp_path: Path, url: str, headers: dict[str, str], expected: tuple[int, Any]
+) -> None:
+    client = app_with(tmp_path, other_organization()).test_client()
+
+    response = client.post(url, headers=headers, **BAD_JSON)
+
+    assert refusal(response) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [BAD_JSON, {"data": "x", "content_type": "text/plain"}],
+    ids=["bad-json", "unsupported-type"],
+)
+def test_a_broken_body_is_read_after_the_access_level(tmp_path: Path, body: Any) -> None:
+    client = app_with(tmp_path, access_level(3)).test_client()
+
+    response = client.post(PLUGINS, headers=AUTH, **body)
+
+    assert refusal(response) == (
+        403,
+        error(
+            "authentication_error",
+            "permission_denied",
+            "Your organization's plugin access level is insufficient.",
+        ),
+    )
+
+
+def test_a_delete_never_reads_its_body(client: FlaskClient) -> None:
+    response = client.delete(plugins_url(ORG_ID, 2), headers=AUTH, **BAD_JSON)
+
+    assert response.status_code == 204
