@@ -90,11 +90,35 @@ def _current_organization(store: Store, caller: Caller) -> Record | None:
     return records.organization(store, member_of[0]) if member_of else None
 
 
+def current_project(store: Store, caller: Caller) -> Record | None:
+    """PostHog's `user.team`: the current project, else the first project of the user's
+    current organization, else none."""
+    project_id = current_project_id(caller)
+    current = records.project(store, project_id) if project_id is not None else None
+    if current is not None:
+        return current
+    organization = _current_organization(store, caller)
+    if organization is None:
+        return None
+    projects = store.find(
+        records.PROJECTS,
+        lambda project: records.same_id(project["organization_id"], organization["id"]),
+    )
+    return min(projects, key=lambda project: project["id"], default=None)
+
+
+def check_has_project(store: Store, caller: Caller) -> None:
+    """ProjectMembershipNecessaryPermissions, on every object (detail) route."""
+    if current_project(store, caller) is None:
+        raise PermissionDenied("You don't belong to any organization that has a project.")
+
+
 def resolve_project(store: Store, caller: Caller, raw: str) -> Record:
     if raw == CURRENT:
-        project_id = current_project_id(caller)
-        if project_id is None:
+        current = current_project(store, caller)
+        if current is None:
             raise NotFound("Project not found.")
+        project_id = int(current["id"])
     elif re.fullmatch(r"-?\d+", raw):
         project_id = int(raw)
     else:

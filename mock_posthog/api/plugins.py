@@ -83,6 +83,7 @@ def visible_plugin(call: Call) -> Record:
     own = plugin is not None and records.same_id(plugin["organization_id"], call.organization["id"])
     if plugin is None or not (own or plugin.get("is_global")):
         raise NotFound()
+    auth.check_has_project(call.store, call.caller)
     if not own:
         auth.check_membership(call.caller, plugin["organization_id"])
         raise PermissionDenied(MANAGED_ELSEWHERE)

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from mock_posthog import auth
 from mock_posthog.world import World
 from tests.conftest import API_KEY, AUTH, ORG_ID, PLUGINS, error
 from tests.worlds import (
@@ -403,3 +404,73 @@ def test_a_scoped_key_sees_the_same_plugin_a_legacy_key_sees(
     response = client.get(plugins_url(ORG_ID, 2), headers=headers)
 
     assert response.json == TAXONOMY
+
+
+# ProjectMembershipNecessaryPermissions: object routes need a project somewhere.
+
+PROJECTLESS_ORG = "00000000-0000-4000-8000-000000000003"
+PROJECTLESS = {
+    "organizations": [{"id": PROJECTLESS_ORG, "name": "No Projects"}],
+    "users": [{"id": 7, "email": "new@example.com", "organization_ids": [PROJECTLESS_ORG]}],
+    "personal_api_keys": [{"value": "phx_projectless", "user_id": 7}],
+    "plugins": [{"id": 9, "organization_id": PROJECTLESS_ORG, "name": "theirs"}],
+}
+PROJECTLESS_AUTH = {"Authorization": "Bearer phx_projectless"}
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "PUT", "DELETE"])
+def test_a_user_without_any_project_cannot_reach_a_plugin(tmp_path: Path, method: str) -> None:
+    client = app_with(tmp_path, PROJECTLESS).test_client()
+
+    response = client.open(
+        plugins_url(PROJECTLESS_ORG, 9), method=method, json={"name": "x"}, headers=PROJECTLESS_AUTH
+    )
+
+    detail = "You don't belong to any organization that has a project."
+    assert (response.status_code, response.json) == (
+        403,
+        error("authentication_error", "permission_denied", detail),
+    )
+
+
+def test_a_user_without_any_project_still_lists_and_installs(tmp_path: Path) -> None:
+    client = app_with(tmp_path, PROJECTLESS).test_client()
+
+    listed = client.get(plugins_url(PROJECTLESS_ORG), headers=PROJECTLESS_AUTH)
+    created = client.post(
+        plugins_url(PROJECTLESS_ORG), json=SOURCE_PLUGIN, headers=PROJECTLESS_AUTH
+    )
+
+    assert (listed.status_code, listed.json["count"], created.status_code) == (200, 2, 201)
+
+
+def test_a_user_without_a_current_project_has_their_organizations_first(tmp_path: Path) -> None:
+    """PostHog's user.team falls back to the first project of the current organization."""
+    moved = {
+        "users": [
+            {
+                "id": 1,
+                "email": "mock.user@example.com",
+                "organization_ids": [ORG_ID],
+                "current_project_id": None,
+            }
+        ]
+    }
+    client = app_with(tmp_path, moved).test_client()
+
+    response = client.get(plugins_url("@current", 2), headers=AUTH)
+
+    assert (response.status_code, response.json) == (200, TAXONOMY)
+
+
+def test_current_project_falls_back_to_the_first_project_of_the_organization(
+    tmp_path: Path,
+) -> None:
+    """The project routes' `@current` is PostHog's user.team as well."""
+    second_project = {"projects": [{"id": 5, "organization_id": ORG_ID}]}
+    world: World = app_with(tmp_path, second_project).extensions["mock_posthog"]
+    user = {**world.store.get("users", 1), "current_project_id": None}  # type: ignore[dict-item]
+    caller = auth.Caller(user=user, key={"value": API_KEY, "scopes": None})
+
+    assert auth.resolve_project(world.store, caller, "@current")["id"] == 1
+    assert auth.current_project(world.store, auth.Caller(user={"id": 9}, key={})) is None
