@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,8 +65,18 @@ def parse(request: Request) -> Payload:
     if not media_type or not raw:
         return Payload()
     if media_type == "application/json" or media_type.endswith("+json"):
-        return Payload(data=_parse_json(raw, request.mimetype_params.get("charset", "utf-8")))
+        return Payload(data=_parse_json(raw, _charset(request)))
     raise UnsupportedMediaType(request.headers.get("Content-Type", media_type))
+
+
+def _charset(request: Request) -> str:
+    """The declared charset; Django ignores one it does not know and reads UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8")
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return "utf-8"
+    return charset
 
 
 def _parse_json(raw: bytes, charset: str) -> Any:

@@ -437,3 +437,23 @@ def test_a_delete_never_reads_its_body(client: FlaskClient) -> None:
     response = client.delete(plugins_url(ORG_ID, 2), headers=AUTH, **BAD_JSON)
 
     assert response.status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("charset", "raw"),
+    [
+        ("latin-1", '{"name": "Café"}'.encode("latin-1")),
+        ("no-such-charset", b'{"name": "Caf\xc3\xa9"}'),
+    ],
+)
+def test_a_json_body_is_read_in_its_charset_or_utf_8_if_unknown(
+    client: FlaskClient, charset: str, raw: bytes
+) -> None:
+    response = client.patch(
+        plugins_url(ORG_ID, 2),
+        data=raw,
+        content_type=f"application/json; charset={charset}",
+        headers=AUTH,
+    )
+
+    assert (response.status_code, response.json) == (200, {**TAXONOMY, "name": "Café"})
