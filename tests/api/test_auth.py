@@ -3,6 +3,7 @@ the query string, membership, the organization's plugins_access_level, and key s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_posthog import auth
+from mock_posthog.errors import PermissionDenied
 from mock_posthog.world import World
 from tests.conftest import API_KEY, AUTH, ORG_ID, PLUGINS, error
 from tests.worlds import (
@@ -474,3 +476,20 @@ def test_current_project_falls_back_to_the_first_project_of_the_organization(
 
     assert auth.resolve_project(world.store, caller, "@current")["id"] == 1
     assert auth.current_project(world.store, auth.Caller(user={"id": 9}, key={})) is None
+
+
+@pytest.mark.parametrize(
+    ("scoped_teams", "refusal"),
+    [([1], None), ([2, 3], "API key does not have access to the requested project: ID 1.")],
+)
+def test_scoped_teams_on_a_project_route(scoped_teams: list[int], refusal: str | None) -> None:
+    """The project routes come with later issues; the check they will run is this one."""
+    key = {"value": "phx_k", "scopes": ["plugin:read"], "scoped_teams": scoped_teams}
+    caller = auth.Caller(user={"id": 1}, key=key)
+    organization, project = {"id": ORG_ID}, {"id": 1, "organization_id": ORG_ID}
+
+    if refusal is None:
+        auth.check_key_scopes(caller, "list", organization, project)
+    else:
+        with pytest.raises(PermissionDenied, match=re.escape(refusal)):
+            auth.check_key_scopes(caller, "list", organization, project)
