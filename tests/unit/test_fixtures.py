@@ -349,3 +349,12 @@ def test_a_merged_world_serves_the_later_files_records(tmp_path: Path) -> None:
         "capabilities": {},
     }
     assert refused.status_code == 403
+
+
+def test_a_record_missing_several_fields_names_the_first_the_schema_requires(
+    tmp_path: Path,
+) -> None:
+    assert refusal(tmp_path, {"users": [{"first_name": "no id, no email"}]})[1:] == (
+        "$.users[0].id",
+        "'id' is a required property",
+    )
