@@ -12,8 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from werkzeug.datastructures import MultiDict
-
 DEFAULT_LIMIT = 100
 
 
@@ -38,7 +36,8 @@ def page(items: Sequence[Any], url: str, query: Mapping[str, str]) -> dict[str, 
 
 def last(query: Mapping[str, str], key: str) -> str | None:
     """A query parameter as Django's QueryDict gives it: the last of repeated values."""
-    values = query.getlist(key) if isinstance(query, MultiDict) else [query.get(key)]
+    getlist = getattr(query, "getlist", None)  # a werkzeug MultiDict has every value
+    values = getlist(key) if getlist else [query.get(key)]
     return values[-1] if values else None
 
 
