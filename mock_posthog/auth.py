@@ -4,7 +4,7 @@ organization's `plugins_access_level`, with PostHog's refusals word for word."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ INSUFFICIENT_ACCESS = "Your organization's plugin access level is insufficient."
 CURRENT = "@current"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-_BEARER = re.compile(r"^Bearer\s+(\S.*)$")
+_BEARER = re.compile(r"^Bearer\s+(\S.+)$")
 _READ_ACTIONS = ("list", "retrieve")
 _WRITE_ACTIONS = ("create", "update", "partial_update", "destroy")
 
@@ -35,23 +35,28 @@ class Caller:
 
 
 def find_key(
-    headers: Mapping[str, str], body: Any, query: Mapping[str, str]
+    headers: Mapping[str, str], read_body: Callable[[], Any], query: Mapping[str, str]
 ) -> tuple[str, str] | None:
-    """The key and where it was found, in PostHog's order: header, body, query string."""
+    """The key and where it was found, in PostHog's order: header, body, query string.
+
+    A `personal_api_key` field counts when present, even empty: PostHog then refuses it as an
+    invalid key rather than as missing credentials.
+    """
     match = _BEARER.match(headers.get("Authorization", ""))
     if match:
         return match.group(1).strip(), "Authorization header"
-    if isinstance(body, Mapping) and body.get("personal_api_key"):
+    body = read_body()  # only now: with a key in the header, PostHog never reads the body
+    if isinstance(body, Mapping) and "personal_api_key" in body:
         return str(body["personal_api_key"]), "body"
-    if query.get("personal_api_key"):
+    if "personal_api_key" in query:
         return query["personal_api_key"], "query string"
     return None
 
 
 def authenticate(
-    store: Store, headers: Mapping[str, str], body: Any, query: Mapping[str, str]
+    store: Store, headers: Mapping[str, str], read_body: Callable[[], Any], query: Mapping[str, str]
 ) -> Caller:
-    found = find_key(headers, body, query)
+    found = find_key(headers, read_body, query)
     if found is None:
         raise NotAuthenticated()
     value, source = found
@@ -85,11 +90,35 @@ def _current_organization(store: Store, caller: Caller) -> Record | None:
     return records.organization(store, member_of[0]) if member_of else None
 
 
+def current_project(store: Store, caller: Caller) -> Record | None:
+    """PostHog's `user.team`: the current project, else the first project of the user's
+    current organization, else none."""
+    project_id = current_project_id(caller)
+    current = records.project(store, project_id) if project_id is not None else None
+    if current is not None:
+        return current
+    organization = _current_organization(store, caller)
+    if organization is None:
+        return None
+    projects = store.find(
+        records.PROJECTS,
+        lambda project: records.same_id(project["organization_id"], organization["id"]),
+    )
+    return min(projects, key=lambda project: project["id"], default=None)
+
+
+def check_has_project(store: Store, caller: Caller) -> None:
+    """ProjectMembershipNecessaryPermissions, on every object (detail) route."""
+    if current_project(store, caller) is None:
+        raise PermissionDenied("You don't belong to any organization that has a project.")
+
+
 def resolve_project(store: Store, caller: Caller, raw: str) -> Record:
     if raw == CURRENT:
-        project_id = current_project_id(caller)
-        if project_id is None:
+        current = current_project(store, caller)
+        if current is None:
             raise NotFound("Project not found.")
+        project_id = int(current["id"])
     elif re.fullmatch(r"-?\d+", raw):
         project_id = int(raw)
     else:
@@ -111,10 +140,16 @@ def check_membership(caller: Caller, organization_id: str) -> None:
 
 
 def check_key_scopes(
-    caller: Caller, action: str, organization: Record, project: Record | None
+    caller: Caller, action: str | None, organization: Record, project: Record | None
 ) -> None:
-    """APIScopePermission: what a key with scopes may reach and do."""
+    """APIScopePermission, in its order: only keys with scopes are checked; an action that names
+    no scope is refused, then the key's projects and organizations, then its scopes."""
+    if not caller.scoped:
+        return
     key = caller.key
+    required = _required_scope(action)
+    if required is None:
+        raise PermissionDenied("This action does not support Personal API Key access")
     scoped_teams = key.get("scoped_teams")
     if scoped_teams:
         if project is None:
@@ -132,19 +167,17 @@ def check_key_scopes(
         raise PermissionDenied(
             f"API key does not have access to the requested organization: ID {organization['id']}."
         )
-    if caller.scoped:
-        _check_required_scope(key["scopes"], action)
-
-
-def _check_required_scope(scopes: list[str], action: str) -> None:
-    if action in _READ_ACTIONS:
-        required, satisfied_by = "plugin:read", ("plugin:read", "plugin:write", "*")
-    elif action in _WRITE_ACTIONS:
-        required, satisfied_by = "plugin:write", ("plugin:write", "*")
-    else:
-        raise PermissionDenied("This action does not support Personal API Key access")
-    if not any(scope in satisfied_by for scope in scopes):
+    satisfied_by = ("*", required, required.replace(":read", ":write"))
+    if not any(scope in satisfied_by for scope in key["scopes"]):
         raise PermissionDenied(f"API key missing required scope '{required}'")
+
+
+def _required_scope(action: str | None) -> str | None:
+    if action in _READ_ACTIONS:
+        return "plugin:read"
+    if action in _WRITE_ACTIONS:
+        return "plugin:write"
+    return None
 
 
 def access_level(organization: Record) -> int:

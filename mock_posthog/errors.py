@@ -82,9 +82,17 @@ class MethodNotAllowed(ApiError):
     default_code = "method_not_allowed"
 
     def __init__(self, method: str, allowed: list[str]) -> None:
-        super().__init__(
-            f'Method "{method}" not allowed.', headers={"Allow": ", ".join(sorted(allowed))}
-        )
+        super().__init__(f'Method "{method}" not allowed.', headers={"Allow": allow(allowed)})
+
+
+# Django's order of methods, which DRF's Allow header keeps; a DRF view set answers HEAD
+# wherever it answers GET, and OPTIONS everywhere.
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def allow(methods: list[str]) -> str:
+    allowed = {*methods, "OPTIONS", *(["HEAD"] if "GET" in methods else [])}
+    return ", ".join(method for method in _METHOD_ORDER if method in allowed)
 
 
 class RequestTooLarge(ApiError):

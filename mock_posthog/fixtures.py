@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,12 +42,26 @@ class FixtureError(Exception):
 
 
 def default_world() -> Tables:
+    """The default world, checked once per process; each call gets its own copy."""
+    return json.loads(_default_world_text())
+
+
+@cache
+def _default_world_text() -> str:
     text = resources.files("mock_posthog.fixture_files").joinpath("default.json").read_text("utf-8")
-    return parse(json.loads(text), "default.json")
+    return json.dumps(parse(json.loads(text), "default.json"))
 
 
 def load_files(paths: Iterable[Path]) -> Tables:
-    return merge(read_file(path) for path in paths)
+    """The files merged in order; a broken reference is reported in the file that made it."""
+    files = [(str(path), read_file(path)) for path in paths]
+    origins = {
+        id(record): (source, index)
+        for source, file_tables in files
+        for rows in file_tables.values()
+        for index, record in enumerate(rows)
+    }
+    return merge((tables for _, tables in files), origins)
 
 
 def read_file(path: Path) -> Tables:
@@ -91,26 +106,35 @@ def _with_file_defaults(file_schema: Mapping[str, Any], file: Mapping[str, Any])
     return {**defaults, **file}
 
 
-def merge(worlds: Iterable[Tables]) -> Tables:
+def merge(worlds: Iterable[Tables], origins: Mapping[int, tuple[str, int]] | None = None) -> Tables:
+    """Later records replace earlier ones with the same key, in the earlier one's place; the
+    references of the result are checked (`origins` says where each record came from)."""
     merged: dict[str, dict[Any, dict[str, Any]]] = {}
     for world in worlds:
         for table, records in world.items():
             key = MERGE_KEYS.get(table, "id")
             rows = merged.setdefault(table, {})
             for record in records:
-                rows[record.get(key, len(rows))] = record
+                # A record without a key (an activity entry, say) replaces nothing.
+                rows[record[key] if key in record else object()] = record
     tables = {table: list(rows.values()) for table, rows in merged.items()}
-    check_references(tables)
+    check_references(tables, origins)
     return tables
 
 
-def check_references(tables: Tables) -> None:
+def check_references(tables: Tables, origins: Mapping[int, tuple[str, int]] | None = None) -> None:
+    """Each reference names a record that exists; UUIDs match without case or dashes."""
     for table, field, target in REFERENCES:
-        known = {record.get("id") for record in tables.get(target, [])}
+        known = {_comparable(record.get("id")) for record in tables.get(target, [])}
         for index, record in enumerate(tables.get(table, [])):
             values = record.get(field)
             for value in values if isinstance(values, list) else [values]:
-                if value is not None and value not in known:
-                    path = schemas.json_path([table, index, field])
+                if value is not None and _comparable(value) not in known:
+                    source, where = (origins or {}).get(id(record), ("fixtures", index))
+                    path = schemas.json_path([table, where, field])
                     message = f"{value!r} is not the id of any record in {target}"
-                    raise FixtureError("fixtures", path, message)
+                    raise FixtureError(source, path, message)
+
+
+def _comparable(value: Any) -> Any:
+    return value.lower().replace("-", "") if isinstance(value, str) else value

@@ -38,9 +38,16 @@ def parse_positive_int(raw: str | None, *, strict: bool, fallback: int) -> int:
 
 
 def page(items: Sequence[Any], url: str, query: Mapping[str, str]) -> dict[str, Any]:
-    limit = parse_positive_int(query.get("limit"), strict=True, fallback=DEFAULT_LIMIT)
-    offset = parse_positive_int(query.get("offset"), strict=False, fallback=0)
+    limit = parse_positive_int(last(query, "limit"), strict=True, fallback=DEFAULT_LIMIT)
+    offset = parse_positive_int(last(query, "offset"), strict=False, fallback=0)
     return page_of(items, url, limit=limit, offset=offset)
+
+
+def last(query: Mapping[str, str], key: str) -> str | None:
+    """A query parameter as Django's QueryDict gives it: the last of repeated values."""
+    getlist = getattr(query, "getlist", None)  # a werkzeug MultiDict has every value
+    values = getlist(key) if getlist else [query.get(key)]
+    return values[-1] if values else None
 
 
 def page_of(items: Sequence[Any], url: str, *, limit: int, offset: int) -> dict[str, Any]:

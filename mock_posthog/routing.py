@@ -1,6 +1,6 @@
 """The route table's shape and the one pipeline every emulated request goes through:
-parse the body, authenticate, resolve the organization or project, check membership and key
-scopes, run the handler in a store transaction, render the reply."""
+authenticate, resolve the organization or project, check key scopes and membership, run the
+handler in a store transaction, render the reply. The body is parsed when first read."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ class Call:
     world: World
     args: dict[str, str]
     query: Any  # werkzeug MultiDict: `get` gives the first value, `getlist` all
-    body: payload.Payload
+    body: payload.RequestBody  # parsed when first read, as PostHog's views read it
     caller: auth.Caller
     organization: Record
     project: Record | None
@@ -128,16 +128,18 @@ def register(app: Flask, routes: Iterable[Route]) -> None:
 
 def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
     world: World = current_app.extensions["mock_posthog"]
-    body = payload.parse(request)
-    caller = auth.authenticate(world.store, request.headers, body.data, request.args)
+    body = payload.RequestBody(request)
+    caller = auth.authenticate(world.store, request.headers, lambda: body.data, request.args)
     method = "GET" if request.method == "HEAD" else request.method
     any_route = next(iter(path_routes.values()))
     with world.store.transaction():
         organization, project = _resolve_parent(world, caller, any_route, args)
         route = path_routes.get(method)
+        # PostHog checks a key's scopes before membership, and both before the method.
+        auth.check_key_scopes(caller, route.action if route else None, organization, project)
+        auth.check_membership(caller, organization["id"])
         if route is None:
             raise MethodNotAllowed(request.method, list(path_routes))
-        auth.check_key_scopes(caller, route.action, organization, project)
         call = Call(
             route, world, args, request.args, body, caller, organization, project, request.url
         )
@@ -154,7 +156,6 @@ def _resolve_parent(
     else:
         project = None
         organization = auth.resolve_organization(world.store, caller, args["organization_id"])
-    auth.check_membership(caller, organization["id"])
     return organization, project
 
 

@@ -68,32 +68,68 @@ def validator(name: str) -> Draft202012Validator:
 
 
 def check_response(name: str, body: Any) -> None:
-    _raise_first(name, validator(name).iter_errors(body))
+    _raise_first(name, body)
 
 
 def check_fixture(data: Any) -> None:
-    _raise_first("fixtures.json", validator("fixtures.json").iter_errors(data))
+    _raise_first("fixtures.json", data)
 
 
-def _raise_first(name: str, errors: Iterable[ValidationError]) -> None:
-    located = sorted((_error_path(error), error.message) for error in errors)
+def _raise_first(name: str, instance: Any) -> None:
+    """Raise for the error that comes first in the document, as a reader meets it."""
+    located = [
+        (_error_path(error), error.message) for error in validator(name).iter_errors(instance)
+    ]
     if located:
-        path, message = located[0]
+        path, message = min(located, key=lambda found: _document_order(instance, found[0]))
         raise SchemaMismatch(name, json_path(path), message)
 
 
 def _error_path(error: ValidationError) -> list[str | int]:
-    """Where the error is; for a missing field, the field itself."""
+    """Where the error is; for a missing or unexpected field, the field itself."""
     path = list(error.absolute_path)
     if error.validator == "required" and isinstance(error.instance, dict):
-        path.append(next(f for f in error.validator_value if f not in error.instance))
+        # One error per missing field; each message names its own field.
+        missing = [f for f in error.validator_value if f not in error.instance]
+        path.append(next((f for f in missing if error.message.startswith(repr(f))), missing[0]))
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        unexpected = next((f for f in error.instance if f not in allowed), None)
+        if unexpected is not None:
+            path.append(unexpected)
     return path
 
 
+def _document_order(instance: Any, path: list[str | int]) -> list[int]:
+    """A path's position in the document: each step's index among its siblings (a missing
+    field comes after the fields that are there)."""
+    order = []
+    for part in path:
+        if isinstance(instance, dict):
+            keys = list(instance)
+            order.append(keys.index(part) if part in keys else len(keys))
+            instance = instance.get(part)
+        elif isinstance(instance, list) and isinstance(part, int):
+            order.append(part)
+            instance = instance[part] if part < len(instance) else None
+        else:
+            order.append(0)
+    return order
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def json_path(parts: Iterable[str | int]) -> str:
+    """`$.plugins[0].source_files["index.ts"]`: keys that are not plain names are quoted."""
     text = "$"
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif _NAME.match(part):
+            text += f".{part}"
+        else:
+            text += f"[{orjson.dumps(part).decode()}]"
     return text
 
 
@@ -132,12 +168,14 @@ def _coerce_value(types: list[str], value: Any) -> Any:
         if isinstance(value, str) and _INTEGER.match(value):
             return int(float(value)) if "." in value else int(value)
     if "boolean" in types and not isinstance(value, bool):
-        if isinstance(value, str | int) and value in _TRUE:
+        if isinstance(value, str | int | float) and value in _TRUE:
             return True
-        if isinstance(value, str | int) and value in _FALSE:
+        if isinstance(value, str | int | float) and value in _FALSE:
             return False
     if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
+    if "string" in types and isinstance(value, str):
+        return value.strip()  # DRF's CharField trims whitespace before checking the length
     return value
 
 

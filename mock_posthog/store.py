@@ -116,9 +116,13 @@ class AtomicJSONStorage(Storage):
         write_atomically(self.path, orjson.dumps(self.memory or {}))
 
 
-def read_data_file(path: Path) -> dict[str, dict[str, Any]]:
+def read_data_file(path: Path) -> dict[str, dict[str, Any]] | None:
+    """The file's tables; None for a file of zero bytes, which TinyDB reads as empty."""
     try:
-        data = orjson.loads(path.read_bytes())
+        content = path.read_bytes()
+        if not content:
+            return None
+        data = orjson.loads(content)
     except (OSError, orjson.JSONDecodeError) as error:
         raise DataFileError(f"{path} is not a TinyDB JSON file: {error}") from None
     if not _is_tinydb_shape(data):
@@ -270,7 +274,13 @@ class Store:
         return (self._storage.memory or {}).get(SEQUENCES, {}).get("1", {})
 
     def _next_id(self, table: str) -> int:
-        return int(self._sequences().get(table, 1))
+        """The table's sequence; a table saved without one (by TinyDB itself, or edited by
+        hand) continues after its highest id."""
+        known = self._sequences().get(table)
+        if known is not None:
+            return int(known)
+        rows = (self._storage.memory or {}).get(table, {})
+        return max((int(doc_id) for doc_id in rows), default=0) + 1
 
     def _bump_sequence(self, table: str, used_id: int) -> None:
         sequences = self._sequences()

@@ -6,6 +6,8 @@ every other action sees nothing unless the organization may install plugins.
 
 from __future__ import annotations
 
+import json
+from pathlib import PurePosixPath
 from typing import Any
 
 from .. import auth, pagination, records, upstream
@@ -81,6 +83,7 @@ def visible_plugin(call: Call) -> Record:
     own = plugin is not None and records.same_id(plugin["organization_id"], call.organization["id"])
     if plugin is None or not (own or plugin.get("is_global")):
         raise NotFound()
+    auth.check_has_project(call.store, call.caller)
     if not own:
         auth.check_membership(call.caller, plugin["organization_id"])
         raise PermissionDenied(MANAGED_ELSEWHERE)
@@ -88,6 +91,8 @@ def visible_plugin(call: Call) -> Record:
 
 
 def _plugin_body(call: Call) -> dict[str, Any]:
+    if call.data is None:  # a JSON `null` body: DRF's message for a serializer given no data
+        raise ValidationFailed("No data provided", code="null")
     if not isinstance(call.data, dict):
         kind = "list" if isinstance(call.data, list) else type(call.data).__name__
         raise ValidationFailed(f"Invalid data. Expected a dictionary, but got {kind}.")
@@ -114,7 +119,9 @@ def create_plugin(call: Call) -> dict[str, Any]:
     _check_global_rights(call, body, present=False)
     fields = {name: body[name] for name in WRITABLE_FIELDS if name in body}
     if body.get("plugin_type") == "source":
-        fields.update(url=None, tag=None, latest_tag=None, source_files={})
+        # Nothing is fetched, but the raw body's url is stored as given (a CharField column).
+        url = call.data.get("url")
+        fields.update(url=None if url is None else str(url), latest_tag=None, source_files={})
     else:
         fields.update(_fetched_fields(call, call.data.get("url")))
     now = call.world.now()
@@ -153,9 +160,10 @@ def _fetched_fields(call: Call, url: Any) -> dict[str, Any]:
         raise ServerError(f"a non-source plugin needs a `url`, got {url!r}")
     _refuse_duplicate(call, upstream.without_query(url))
     if url.startswith("file:"):
-        files = upstream.local_files(call.world.settings.plugins_dir, url.removeprefix("file:"))
+        path = url.removeprefix("file:")
+        files = upstream.local_files(call.world.settings.plugins_dir, path)
         return {
-            **upstream.plugin_fields(files),
+            **_local_manifest_fields(path, files),
             "plugin_type": "local",
             "url": url,
             "tag": None,
@@ -173,6 +181,21 @@ def _fetched_fields(call: Call, url: Any) -> dict[str, Any]:
         "latest_tag": release.tag,
         "source_files": upstream.source_files(release.files),
     }
+
+
+def _local_manifest_fields(path: str, files: dict[str, str]) -> dict[str, Any]:
+    """A `file:` plugin's fields: an empty plugin.json is refused as a missing one, and a
+    plugin.json without a name names the plugin after its directory."""
+    try:
+        manifest = json.loads(files["plugin.json"])
+    except ValueError:
+        manifest = None  # unparseable: plugin_fields gives PostHog's 500
+    if manifest is not None and not manifest:
+        raise ValidationFailed(f"Could not load plugin.json from: {path}/plugin.json")
+    fields = upstream.plugin_fields(files)
+    if "name" not in manifest:
+        fields["name"] = PurePosixPath(path).name
+    return fields
 
 
 def _refuse_duplicate(call: Call, bare_url: str) -> None:

@@ -1,0 +1,273 @@
+"""The store: transactions that undo, id sequences that never go back, saves that are atomic,
+data files that are refused whole when they are not TinyDB's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from mock_posthog import store as store_module
+from mock_posthog.store import DataFileError, Store, StoreWriteError
+
+SEED = {
+    "organizations": [{"id": "00000000-0000-4000-8000-000000000001", "name": "Org"}],
+    "plugins": [{"id": 1, "name": "one"}, {"id": 2, "name": "two"}],
+    "plugin_configs": [],
+}
+
+
+def seeded(path: Path | None = None) -> Store:
+    store = Store(path)
+    store.load(SEED)
+    return store
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(entry.name for entry in folder.iterdir())
+
+
+# Ids.
+
+
+def test_new_records_take_the_next_id_and_explicit_ids_move_the_sequence() -> None:
+    store = seeded()
+
+    assert store.insert("plugins", {"name": "three"})["id"] == 3
+    assert store.insert("plugins", {"id": 10, "name": "ten"})["id"] == 10
+    assert store.insert("plugins", {"name": "eleven"})["id"] == 11
+    assert store.insert("plugin_configs", {"plugin": 1})["id"] == 1
+
+
+def test_a_deleted_id_is_never_given_again() -> None:
+    store = seeded()
+    store.delete("plugins", 2)
+
+    assert store.insert("plugins", {"name": "after"})["id"] == 3
+
+
+def test_a_deleted_id_is_never_given_again_after_a_restart(tmp_path: Path) -> None:
+    data = tmp_path / "data.json"
+    store = seeded(data)
+    store.insert("plugins", {"name": "three"})
+    store.delete("plugins", 3)
+
+    restarted = Store(data)
+
+    assert restarted.insert("plugins", {"name": "four"})["id"] == 4
+
+
+def test_a_data_file_without_sequences_continues_after_its_highest_id(tmp_path: Path) -> None:
+    data = tmp_path / "data.json"
+    data.write_bytes(orjson.dumps({"plugins": {"1": {"id": 1}, "7": {"id": 7}}}))
+
+    assert Store(data).insert("plugins", {"name": "next"})["id"] == 8
+
+
+def test_an_id_in_use_is_refused() -> None:
+    store = seeded()
+
+    with pytest.raises(ValueError, match="plugins already holds id 2"):
+        store.insert("plugins", {"id": 2, "name": "again"})
+    assert store.export() == seeded().export()
+
+
+# Transactions.
+
+
+def test_a_failed_transaction_undoes_every_write() -> None:
+    store = seeded()
+    before = store.export()
+
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert("plugins", {"name": "three"})
+        store.update("plugins", 1, {"name": "changed"})
+        store.delete("plugins", 2)
+        store.delete_where("organizations", lambda record: True)
+        raise RuntimeError("half-way")
+
+    assert store.export() == before
+    assert store.insert("plugins", {"name": "three"})["id"] == 3
+
+
+def test_a_transaction_saves_once_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = seeded(tmp_path / "data.json")
+    saves: list[Path] = []
+    real = store_module.write_atomically
+    monkeypatch.setattr(
+        store_module,
+        "write_atomically",
+        lambda path, content: (saves.append(path), real(path, content)),
+    )
+
+    with store.transaction():
+        store.insert("plugins", {"name": "three"})
+        store.update("plugins", 3, {"name": "3"})
+
+    assert saves == [tmp_path / "data.json"]
+
+
+def test_the_data_file_holds_what_memory_holds(tmp_path: Path) -> None:
+    data = tmp_path / "data.json"
+    store = seeded(data)
+    store.insert("plugins", {"name": "three"})
+    store.update("plugins", 1, {"name": "first"})
+    store.delete("plugins", 2)
+
+    assert (
+        Store(data).export()
+        == store.export()
+        == {
+            "organizations": SEED["organizations"],
+            "plugins": [{"id": 1, "name": "first"}, {"id": 3, "name": "three"}],
+            "plugin_configs": [],
+        }
+    )
+
+
+# Atomic saves: a failing save leaves memory and the file as they were.
+
+
+def failing_replace(source: Any, target: Any) -> None:
+    raise OSError(28, "No space left on device")
+
+
+_REAL_FDOPEN = os.fdopen
+
+
+class _FullDisk:
+    def __init__(self, descriptor: int, mode: str) -> None:
+        self._file = _REAL_FDOPEN(descriptor, mode)
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+    def write(self, content: bytes) -> int:
+        self._file.write(content[:10])
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("name", "broken"),
+    [("replace", failing_replace), ("fdopen", _FullDisk)],
+    ids=["rename-fails", "disk-full-mid-write"],
+)
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda store: store.insert("plugins", {"name": "three"}),
+        lambda store: store.update("plugins", 1, {"name": "changed"}),
+        lambda store: store.delete("plugins", 2),
+        lambda store: store.load({"plugins": []}),
+    ],
+    ids=["insert", "update", "delete", "load"],
+)
+def test_a_failing_save_changes_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    broken: Callable[..., Any],
+    write: Callable[[Store], Any],
+) -> None:
+    data = tmp_path / "data.json"
+    store = seeded(data)
+    memory, on_disk = store.export(), data.read_bytes()
+    monkeypatch.setattr(store_module.os, name, broken)
+
+    with pytest.raises(StoreWriteError, match="No space left on device"):
+        write(store)
+
+    monkeypatch.undo()
+    assert store.export() == memory
+    assert data.read_bytes() == on_disk
+    assert files_in(tmp_path) == ["data.json"]
+    assert store.insert("plugins", {"name": "three"})["id"] == 3
+
+
+# Data files.
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json at all",
+        b"[1, 2, 3]",
+        b'{"plugins": [{"id": 1}]}',
+        b'{"plugins": {"one": {"id": 1}}}',
+        b'{"plugins": {"1": "not a document"}}',
+        b"\xff\xfe",
+    ],
+    ids=["text", "list", "fixture-format", "named-keys", "string-document", "binary"],
+)
+def test_a_data_file_that_is_not_tinydb_json_is_refused_and_left_alone(
+    tmp_path: Path, content: bytes
+) -> None:
+    data = tmp_path / "data.json"
+    data.write_bytes(content)
+
+    with pytest.raises(DataFileError, match="is not a TinyDB JSON file"):
+        Store(data)
+
+    assert data.read_bytes() == content
+    assert files_in(tmp_path) == ["data.json"]
+
+
+def test_an_empty_data_file_is_an_empty_database(tmp_path: Path) -> None:
+    """TinyDB itself reads a file of zero bytes as a database with nothing in it."""
+    data = tmp_path / "data.json"
+    data.touch()
+
+    store = Store(data)
+
+    assert (store.has_data, store.export()) == (False, {})
+
+
+def test_a_missing_data_file_is_created_at_the_first_save(tmp_path: Path) -> None:
+    data = tmp_path / "data.json"
+    store = Store(data)
+
+    assert not data.exists()
+    store.load(SEED)
+    assert Store(data).export() == store.export()
+
+
+# Whole-world operations.
+
+
+def test_restore_puts_a_snapshot_back() -> None:
+    store = seeded()
+    snapshot = store.snapshot()
+    before = store.export()
+    store.insert("plugins", {"name": "three"})
+    store.delete("plugins", 1)
+
+    store.restore(snapshot)
+
+    assert store.export() == before
+    assert store.insert("plugins", {"name": "three"})["id"] == 3
+
+
+def test_counts_leave_out_the_stores_own_tables() -> None:
+    assert seeded().counts() == {"organizations": 1, "plugins": 2, "plugin_configs": 0}
+
+
+def test_reads_are_copies_that_cannot_change_the_store() -> None:
+    store = seeded()
+    record = store.get("plugins", 1)
+    assert record is not None
+    record["name"] = "mutated"
+    inserted = {"name": "three", "nested": {"a": 1}}
+    store.insert("plugins", inserted)
+    inserted["nested"]["a"] = 2
+
+    assert store.get("plugins", 1) == {"id": 1, "name": "one"}
+    assert store.get("plugins", 3) == {"id": 3, "name": "three", "nested": {"a": 1}}
