@@ -46,6 +46,7 @@ _NPM = re.compile(
     r"^https?://(?:www\.)?npmjs\.com/package/(?P<package>[@a-z0-9_-]+(?:/[a-z0-9_-]+)?)?"
     r"/?(?:v/(?P<ref>[A-Za-z0-9_.-]+)/?)?$"
 )
+_ABBREVIATED_SHA = re.compile(r"[0-9a-f]{7,39}")
 _GITLAB = re.compile(r"^https?://(?:www\.)?gitlab\.com/(?P<project>[A-Za-z0-9_./-]+)$")
 
 
@@ -178,7 +179,7 @@ def fetch(store: Store, parsed: PluginUrl) -> Release:
 
 def _names_release(ref: str, tag: str) -> bool:
     """GitHub takes a commit by an abbreviated SHA too."""
-    return ref == tag or (len(ref) >= 7 and tag.startswith(ref))
+    return ref == tag or (_ABBREVIATED_SHA.fullmatch(ref) is not None and tag.startswith(ref))
 
 
 def _reachable_archive(store: Store, parsed: PluginUrl) -> Record | None:
@@ -329,9 +330,23 @@ def _main_file(
     return None
 
 
-def local_files(plugins_dir: Path | None, path: str) -> dict[str, str]:
-    """A `file:` plugin's files, read only from inside the configured plugins directory."""
+def local_plugin(plugins_dir: Path | None, url: str) -> Record:
+    """A `file:` plugin's fields, read from disk only inside the configured plugins directory."""
+    path = url.removeprefix("file:")
     refusal = ValidationFailed(f"Could not load plugin.json from: {path}/plugin.json")
+    files = _local_files(plugins_dir, path, refusal)
+    manifest = read_manifest(files, refusal)
+    return {
+        **plugin_fields(manifest, fallback_name=path.rstrip("/").rsplit("/", 1)[-1]),
+        "plugin_type": "local",
+        "url": url,
+        "tag": None,
+        "latest_tag": None,
+        "source_files": synced_source_files({}, manifest, files),
+    }
+
+
+def _local_files(plugins_dir: Path | None, path: str, refusal: ApiError) -> dict[str, str]:
     if plugins_dir is None:
         raise refusal
     root = Path(plugins_dir).resolve()

@@ -169,27 +169,12 @@ def _fetched_fields(call: Call, url: Any) -> dict[str, Any]:
     if not isinstance(url, str):
         raise ServerError(f"a non-source plugin needs a `url`, got {url!r}")
     if url.startswith("file:"):
-        fields = _local_fields(call, url)
+        fields = upstream.local_plugin(call.world.settings.plugins_dir, url)
     else:
         requested_type = call.data.get("plugin_type")
         fields = upstream.remote_plugin(call.store, url, requested_type, current_files={})
     _refuse_duplicate(call, upstream.without_query(url))
     return fields
-
-
-def _local_fields(call: Call, url: str) -> dict[str, Any]:
-    path = url.removeprefix("file:")
-    files = upstream.local_files(call.world.settings.plugins_dir, path)
-    refusal = ValidationFailed(f"Could not load plugin.json from: {path}/plugin.json")
-    manifest = upstream.read_manifest(files, refusal)
-    return {
-        **upstream.plugin_fields(manifest, fallback_name=path.rstrip("/").rsplit("/", 1)[-1]),
-        "plugin_type": "local",
-        "url": url,
-        "tag": None,
-        "latest_tag": None,
-        "source_files": upstream.synced_source_files({}, manifest, files),
-    }
 
 
 def _refuse_duplicate(call: Call, bare_url: str) -> None:
