@@ -29,6 +29,14 @@ def project(store: Store, project_id: int) -> Record | None:
     return store.get(PROJECTS, project_id)
 
 
+def projects_of_organization(store: Store, organization_id: str) -> list[Record]:
+    """The organization's projects, by id."""
+    found = store.find(
+        PROJECTS, lambda project: same_id(project["organization_id"], organization_id)
+    )
+    return sorted(found, key=lambda project: project["id"])
+
+
 def user(store: Store, user_id: int) -> Record | None:
     return store.get(USERS, user_id)
 

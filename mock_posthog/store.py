@@ -235,9 +235,17 @@ class Store:
             self._bump_sequence(table, doc_id)
             if self._table(table).contains(doc_id=doc_id):
                 raise ValueError(f"{table} already holds id {doc_id}")
+            new_table = table not in (self._storage.memory or {})
             self._table(table).insert(Document(stored, doc_id))
-            self._remember(lambda: self._table(table).remove(doc_ids=[doc_id]))
+            self._remember(lambda: self._undo_insert(table, doc_id, new_table))
             return dict(stored)
+
+    def _undo_insert(self, table: str, doc_id: int, new_table: bool) -> None:
+        if new_table:
+            # The insert made the table; taking it away again leaves the state exactly as it was.
+            self._db.drop_table(table)
+        else:
+            self._table(table).remove(doc_ids=[doc_id])
 
     def update(self, table: str, doc_id: int, changes: Mapping[str, Any]) -> Record:
         """Merge `changes` into a record and return the result."""

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import plugins
+from . import plugin_actions, plugins
 
-ROUTES = [*plugins.ROUTES]
+ROUTES = [*plugins.ROUTES, *plugin_actions.ROUTES]

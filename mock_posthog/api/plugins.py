@@ -6,11 +6,9 @@ every other action sees nothing unless the organization may install plugins.
 
 from __future__ import annotations
 
-import json
-from pathlib import PurePosixPath
 from typing import Any
 
-from .. import auth, pagination, records, upstream
+from .. import activity, auth, pagination, records, upstream
 from ..errors import NotFound, PermissionDenied, ServerError, ValidationFailed
 from ..routing import Call, Reply, Route
 from ..schemas import check_request
@@ -135,7 +133,24 @@ def create_plugin(call: Call) -> dict[str, Any]:
             "updated_at": now,
         },
     )
+    log_plugin_activity(call, plugin, "installed")
     return render_plugin(call.store, plugin)
+
+
+def log_plugin_activity(call: Call, plugin: Record, what: str) -> None:
+    """An install or uninstall entry, for the acting user's project (0 when there is none)."""
+    activity.log_activity(
+        call.store,
+        user=call.caller.user,
+        organization_id=plugin["organization_id"],
+        team_id=activity.team_of(call.store, call.caller.user) or 0,
+        scope="Plugin",
+        activity=what,
+        item_id=plugin["id"],
+        name=plugin.get("name"),
+        created_at=call.world.now(),
+        entry_id=call.world.new_uuid(),
+    )
 
 
 def _new_plugin_defaults() -> dict[str, Any]:
@@ -155,46 +170,15 @@ def _new_plugin_defaults() -> dict[str, Any]:
 
 
 def _fetched_fields(call: Call, url: Any) -> dict[str, Any]:
-    """Install from a URL: refuse a duplicate, then read the archive (PluginSerializer.create)."""
+    """Install from a URL: read the archive, then refuse a duplicate (Plugin.objects.install)."""
     if not isinstance(url, str):
         raise ServerError(f"a non-source plugin needs a `url`, got {url!r}")
-    _refuse_duplicate(call, upstream.without_query(url))
     if url.startswith("file:"):
-        path = url.removeprefix("file:")
-        files = upstream.local_files(call.world.settings.plugins_dir, path)
-        return {
-            **_local_manifest_fields(path, files),
-            "plugin_type": "local",
-            "url": url,
-            "tag": None,
-            "latest_tag": None,
-            "source_files": upstream.source_files(files),
-        }
-    parsed = upstream.parse_url(url)
-    release = upstream.release_at(call.store, parsed)
-    plugin_type = "repository" if call.data.get("plugin_type") == "repository" else "custom"
-    return {
-        **upstream.plugin_fields(release.files),
-        "plugin_type": plugin_type,
-        "url": url,
-        "tag": release.tag,
-        "latest_tag": release.tag,
-        "source_files": upstream.source_files(release.files),
-    }
-
-
-def _local_manifest_fields(path: str, files: dict[str, str]) -> dict[str, Any]:
-    """A `file:` plugin's fields: an empty plugin.json is refused as a missing one, and a
-    plugin.json without a name names the plugin after its directory."""
-    try:
-        manifest = json.loads(files["plugin.json"])
-    except ValueError:
-        manifest = None  # unparseable: plugin_fields gives PostHog's 500
-    if manifest is not None and not manifest:
-        raise ValidationFailed(f"Could not load plugin.json from: {path}/plugin.json")
-    fields = upstream.plugin_fields(files)
-    if "name" not in manifest:
-        fields["name"] = PurePosixPath(path).name
+        fields = upstream.local_plugin(call.world.settings.plugins_dir, url)
+    else:
+        requested_type = call.data.get("plugin_type")
+        fields = upstream.remote_plugin(call.store, url, requested_type, current_files={})
+    _refuse_duplicate(call, upstream.without_query(url))
     return fields
 
 
@@ -239,6 +223,7 @@ def delete_plugin(call: Call) -> Reply:
         )
         call.store.delete(records.PLUGIN_CONFIGS, config["id"])
     call.store.delete(records.PLUGINS, plugin["id"])
+    log_plugin_activity(call, plugin, "uninstalled")
     return Reply(status=204)
 
 
@@ -267,8 +252,11 @@ ROUTES = [
         behaviours=(
             "source plugins from fields",
             "GitHub, GitLab and npm URLs resolved offline",
+            "tag and latest_tag from the URL's ref, else the latest release",
+            "?private_token= accepted and hidden",
             "duplicate URL refused per organization",
             "invalid URL answers 500",
+            "writes an installed activity entry",
         ),
         server_errors=(
             "the URL is not a GitHub, GitLab or npm URL",
@@ -315,6 +303,10 @@ ROUTES = [
         delete_plugin,
         "Uninstall a plugin and its configs in every project.",
         status=204,
-        behaviours=("global plugins refused", "cascades to configs and source files"),
+        behaviours=(
+            "global plugins refused",
+            "cascades to configs and source files",
+            "writes an uninstalled activity entry",
+        ),
     ),
 ]

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 control = Blueprint("mock_control", __name__, url_prefix="/_mock")
 
-from . import world_routes  # noqa: E402, F401  (registers its routes on the blueprint)
+from . import upstream_routes, world_routes  # noqa: E402, F401  (register their routes)

@@ -79,8 +79,8 @@ def test_health_says_ready_with_the_version_and_counts(client: FlaskClient) -> N
             "plugins": 3,
             "plugin_configs": 0,
             "plugin_log_entries": 0,
-            "plugin_archives": 0,
-            "plugin_repository": 2,
+            "plugin_archives": 3,
+            "plugin_repository": 3,
         },
     }
 
