@@ -86,7 +86,9 @@ def _error_path(error: ValidationError) -> list[str | int]:
     """Where the error is; for a missing field, the field itself."""
     path = list(error.absolute_path)
     if error.validator == "required" and isinstance(error.instance, dict):
-        path.append(next(f for f in error.validator_value if f not in error.instance))
+        # One error per missing field; each message names its own field.
+        missing = [f for f in error.validator_value if f not in error.instance]
+        path.append(next((f for f in missing if error.message.startswith(repr(f))), missing[0]))
     return path
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from . import plugins
+from . import plugin_config_actions, plugin_configs, plugin_logs, plugins
 
-ROUTES = [*plugins.ROUTES]
+ROUTES = [
+    *plugins.ROUTES,
+    *plugin_configs.ROUTES,
+    *plugin_logs.ROUTES,
+    *plugin_config_actions.ROUTES,
+]

@@ -6,4 +6,5 @@ from flask import Blueprint
 
 control = Blueprint("mock_control", __name__, url_prefix="/_mock")
 
-from . import world_routes  # noqa: E402, F401  (registers its routes on the blueprint)
+# Each module registers its routes on the blueprint when imported.
+from . import plugin_config_routes, world_routes  # noqa: E402, F401
