@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from .. import auth, pagination, records
+from ..activity import change
 from ..app_metrics import delivery_rates
 from ..errors import NotFound, ServerError, ValidationFailed
 from ..routing import Call, Reply, Route
@@ -19,6 +20,7 @@ from ..store import Record
 from .plugin_attachments import apply_attachment_changes
 from .plugin_config_activity import config_changes, log_config_activity
 from .plugin_config_rendering import plugin_of, render_config, secret_fields
+from .plugins import plugin_id as path_id
 
 BASE = "/api/projects/{project_id}/plugin_configs/"
 DETAIL = BASE + "{id}/"
@@ -42,17 +44,10 @@ def can_configure(call: Call) -> bool:
 
 def config_of_call(call: Call, raw_id: str) -> Record:
     """get_object: a config of this project; none at all below CONFIG access."""
-    config = records.config_of_project(call.store, project_id(call), _detail_id(raw_id))
+    config = records.config_of_project(call.store, project_id(call), path_id(raw_id))
     if config is None or not can_configure(call):
         raise NotFound()
     return config
-
-
-def _detail_id(raw: str) -> int:
-    """A path id as Django looks it up: anything but an integer in range is not found."""
-    if not raw.isdigit() or int(raw) >= 2**31:
-        raise NotFound()
-    return int(raw)
 
 
 # Reading.
@@ -175,19 +170,14 @@ def rearrange_configs(call: Call) -> list[dict[str, Any]]:
         config = by_plugin.get(_python_int(raw_plugin_id, "an `orders` key"))
         if config is None or config["order"] == order:
             continue
-        moved[config["id"]] = call.store.update(
+        moved[config["id"]] = by_plugin[config["plugin"]] = call.store.update(
             records.PLUGIN_CONFIGS,
             config["id"],
             {"order": _python_int(order, "an order"), "updated_at": call.world.now()},
         )
-        change = {"type": "Plugin", "action": "changed", "field": "order"}
-        log_config_activity(
-            call,
-            config,
-            "order_changed",
-            scope="Plugin",
-            changes=[{**change, "before": config["order"], "after": order}],
-        )
+        # Scope "Plugin", as PostHog writes it, for one history with the plugin's own entries.
+        moved_by = change("Plugin", "changed", "order", config["order"], order)
+        log_config_activity(call, config, "order_changed", scope="Plugin", changes=[moved_by])
     final = sorted((moved.get(c["id"], c) for c in enabled), key=lambda config: config["id"])
     return [render_config(call.store, config) for config in final]
 

@@ -20,6 +20,7 @@ from ..errors import ServerError, ValidationFailed
 from ..routing import Call, Route
 from ..store import Record
 from ..world import World
+from .plugin_configs import project_id
 
 PATH = "/api/projects/{project_id}/plugin_configs/{plugin_config_id}/logs/"
 TYPES = ("DEBUG", "LOG", "INFO", "WARN", "ERROR")
@@ -33,10 +34,9 @@ def list_log_entries(call: Call) -> dict[str, Any]:
     types = _types(call.query.getlist("type_filter"))
     search = _ilike(call.query.get("search"))
     config_id = _config_id(call.args["plugin_config_id"])
-    project_id = call.project["id"] if call.project else 0
     entries = [
         entry
-        for entry in records.log_entries_of_config(call.store, project_id, config_id)
+        for entry in records.log_entries_of_config(call.store, project_id(call), config_id)
         if _matches(entry, after, before, types, search)
     ]
     entries.sort(key=lambda entry: parse_timestamp(entry["timestamp"]), reverse=True)
