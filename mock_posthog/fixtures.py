@@ -32,6 +32,8 @@ REFERENCES = [
     ("plugins", "organization_id", "organizations"),
     ("plugin_configs", "plugin", "plugins"),
     ("plugin_configs", "team_id", "projects"),
+    ("plugin_attachments", "plugin_config_id", "plugin_configs"),
+    ("app_metrics", "plugin_config_id", "plugin_configs"),
 ]
 
 

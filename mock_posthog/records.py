@@ -16,6 +16,9 @@ PLUGIN_LOG_ENTRIES = "plugin_log_entries"
 PLUGIN_ARCHIVES = "plugin_archives"
 PLUGIN_REPOSITORY = "plugin_repository"
 ACTIVITY_LOG = "activity_log"
+PLUGIN_ATTACHMENTS = "plugin_attachments"
+APP_METRICS = "app_metrics"
+PLUGIN_JOBS = "plugin_jobs"
 
 
 def organization(store: Store, organization_id: str) -> Record | None:
@@ -51,6 +54,42 @@ def plugin(store: Store, plugin_id: int) -> Record | None:
 
 def configs_of_plugin(store: Store, plugin_id: int) -> list[Record]:
     return store.find(PLUGIN_CONFIGS, lambda config: config["plugin"] == plugin_id)
+
+
+def plugin_config(store: Store, config_id: int) -> Record | None:
+    return store.get(PLUGIN_CONFIGS, config_id)
+
+
+def config_of_project(store: Store, project_id: int, config_id: int) -> Record | None:
+    config = store.get(PLUGIN_CONFIGS, config_id)
+    return config if config is not None and config["team_id"] == project_id else None
+
+
+def configs_of_project(store: Store, project_id: int) -> list[Record]:
+    return store.find(PLUGIN_CONFIGS, lambda config: config["team_id"] == project_id)
+
+
+def config_of_project_plugin(store: Store, project_id: int, plugin_id: int) -> Record | None:
+    return store.find_one(
+        PLUGIN_CONFIGS,
+        lambda config: config["team_id"] == project_id and config["plugin"] == plugin_id,
+    )
+
+
+def attachments_of_config(store: Store, config_id: int) -> list[Record]:
+    found = store.find(PLUGIN_ATTACHMENTS, lambda entry: entry["plugin_config_id"] == config_id)
+    return sorted(found, key=lambda attachment: attachment["id"])
+
+
+def log_entries_of_config(store: Store, project_id: int, config_id: int) -> list[Record]:
+    return store.find(
+        PLUGIN_LOG_ENTRIES,
+        lambda entry: entry["team_id"] == project_id and entry["plugin_config_id"] == config_id,
+    )
+
+
+def app_metrics_of_project(store: Store, project_id: int) -> list[Record]:
+    return store.find(APP_METRICS, lambda row: row.get("team_id") == project_id)
 
 
 def archive(store: Store, url: str) -> Record | None:

@@ -170,9 +170,9 @@ def render(route: Route, result: Any, validate: bool) -> Response:
             schemas.check_response(route.response_schema, reply.body)
         content = orjson.dumps(reply.body)
     response = Response(content, status=reply.status, headers=reply.headers)
-    if content:
+    if content or reply.content_type != "application/json":
         response.content_type = reply.content_type
     else:
-        # DRF drops the content type of an empty body.
+        # DRF drops the content type of an empty JSON body; a Django HttpResponse keeps its own.
         del response.headers["Content-Type"]
     return response

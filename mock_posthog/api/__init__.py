@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from . import plugin_actions, plugins
+from . import plugin_actions, plugin_config_actions, plugin_configs, plugin_logs, plugins
 
-ROUTES = [*plugins.ROUTES, *plugin_actions.ROUTES]
+ROUTES = [
+    *plugins.ROUTES,
+    *plugin_actions.ROUTES,
+    *plugin_configs.ROUTES,
+    *plugin_logs.ROUTES,
+    *plugin_config_actions.ROUTES,
+]

@@ -218,9 +218,8 @@ def delete_plugin(call: Call) -> Reply:
             "This plugin is marked as global! Make it local before uninstallation"
         )
     for config in records.configs_of_plugin(call.store, plugin["id"]):
-        call.store.delete_where(
-            records.PLUGIN_LOG_ENTRIES, lambda entry, c=config: entry["plugin_config_id"] == c["id"]
-        )
+        for table in (records.PLUGIN_LOG_ENTRIES, records.PLUGIN_ATTACHMENTS, records.APP_METRICS):
+            call.store.delete_where(table, lambda row, c=config: row["plugin_config_id"] == c["id"])
         call.store.delete(records.PLUGIN_CONFIGS, config["id"])
     call.store.delete(records.PLUGINS, plugin["id"])
     log_plugin_activity(call, plugin, "uninstalled")

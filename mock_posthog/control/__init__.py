@@ -6,4 +6,5 @@ from flask import Blueprint
 
 control = Blueprint("mock_control", __name__, url_prefix="/_mock")
 
-from . import upstream_routes, world_routes  # noqa: E402, F401  (register their routes)
+# Each module registers its routes on the blueprint when imported.
+from . import plugin_config_routes, upstream_routes, world_routes  # noqa: E402, F401

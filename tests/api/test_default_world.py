@@ -77,10 +77,13 @@ def test_health_says_ready_with_the_version_and_counts(client: FlaskClient) -> N
             "users": 1,
             "personal_api_keys": 1,
             "plugins": 3,
-            "plugin_configs": 0,
-            "plugin_log_entries": 0,
+            "plugin_configs": 2,
+            "plugin_log_entries": 5,
             "plugin_archives": 3,
             "plugin_repository": 3,
+            "plugin_attachments": 0,
+            "app_metrics": 1,
+            "plugin_jobs": 0,
         },
     }
 

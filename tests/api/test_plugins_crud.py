@@ -587,8 +587,13 @@ def test_delete_removes_the_plugin_and_its_configs_everywhere(
     assert (response.status_code, response.data) == (204, b"")
     assert "Content-Type" not in response.headers
     assert stored_plugin(world, 2) is None
-    assert [config["id"] for config in world.store.all("plugin_configs")] == [kept]
-    assert [entry["plugin_config_id"] for entry in world.store.all("plugin_log_entries")] == [kept]
+    remaining = world.store.all("plugin_configs")
+    assert [config["id"] for config in remaining if config["plugin"] == 2] == []
+    assert kept in [config["id"] for config in remaining]
+    logged = {entry["plugin_config_id"] for entry in world.store.all("plugin_log_entries")}
+    # Config 1 of the default world is plugin 2's too.
+    assert logged & {1, *doomed} == set()
+    assert kept in logged
     assert client.get(plugins_url(ORG_ID, 2), headers=AUTH).json == NOT_FOUND
     assert client.get(PLUGINS, headers=AUTH).json["results"] == [GEOIP, HELLO_SOURCE]
 

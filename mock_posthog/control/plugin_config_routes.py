@@ -1,0 +1,62 @@
+"""What PostHog's plugin server does and its API cannot: write a config's log entries, show the
+jobs PostHog would have enqueued, set the delivery metrics behind `delivery_rate_24h`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+
+from .. import records
+from ..api.plugin_config_actions import recorded_jobs
+from ..api.plugin_logs import append_log_entries
+from ..app_metrics import delivery_rates, set_delivery_metrics
+from ..errors import NotFound, ValidationFailed
+from ..world import World
+from . import control
+
+
+def _world() -> World:
+    return current_app.extensions["mock_posthog"]
+
+
+def _json_body() -> Any:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ValidationFailed("Send a JSON body.")
+    return body
+
+
+@control.post("/plugin_log_entries")
+def add_log_entries() -> tuple[list[dict[str, Any]], int]:
+    """A JSON array of entries, or one entry; answers what was stored."""
+    body = _json_body()
+    return append_log_entries(_world(), body if isinstance(body, list) else [body]), 201
+
+
+@control.get("/plugin_jobs")
+def list_recorded_jobs() -> list[dict[str, Any]]:
+    return recorded_jobs(_world().store)
+
+
+@control.put("/plugin_configs/<int:plugin_config_id>/delivery_metrics")
+def put_delivery_metrics(plugin_config_id: int) -> dict[str, Any]:
+    """`{"successes": n, "failures": m}`: the config's counts for the last 24 hours."""
+    body = _json_body()
+    if not isinstance(body, dict) or not {"successes", "failures"} <= body.keys():
+        raise ValidationFailed('Send {"successes": <int>, "failures": <int>}.')
+    world = _world()
+    try:
+        set_delivery_metrics(world.store, plugin_config_id, body["successes"], body["failures"])
+    except LookupError as error:
+        raise NotFound(f"{str(error).capitalize()}.") from None
+    except ValueError as error:
+        raise ValidationFailed(f"{str(error).capitalize()}.") from None
+    config = records.plugin_config(world.store, plugin_config_id) or {}
+    rates = delivery_rates(world.store, config.get("team_id", 0), world.clock.now())
+    return {
+        "plugin_config_id": plugin_config_id,
+        "successes": body["successes"],
+        "failures": body["failures"],
+        "delivery_rate_24h": rates.get(plugin_config_id),
+    }
