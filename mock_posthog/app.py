@@ -10,7 +10,7 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import routing
+from . import faults, journal, routing
 from .api import ROUTES
 from .control import control
 from .errors import ApiError, NotFound, ParseError, RequestTooLarge, ServerError
@@ -30,6 +30,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.extensions["mock_posthog"] = World(settings)
     routing.register(app, ROUTES)
     app.register_blueprint(control)
+    journal.install(app)  # first: its clock starts before any fault's latency
+    faults.install(app)
     app.register_error_handler(ApiError, render_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
