@@ -1,7 +1,33 @@
-"""mock-posthog: a local emulator of PostHog's plugin and plugin-config REST API."""
+"""mock-posthog: a local emulator of PostHog's plugin and plugin-config REST API.
 
-from .app import create_app
-from .settings import Settings
+The names below load on first use, so that the pytest plugin, which imports this package in
+every test run where mock-posthog is installed, costs nothing until a fixture is used.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .version import __version__
 
-__all__ = ["Settings", "__version__", "create_app"]
+if TYPE_CHECKING:
+    from .app import create_app
+    from .handle import MockPostHog
+    from .live import LiveServer
+    from .settings import Settings
+
+_EXPORTS = {
+    "create_app": "app",
+    "MockPostHog": "handle",
+    "LiveServer": "live",
+    "Settings": "settings",
+}
+
+__all__ = ["LiveServer", "MockPostHog", "Settings", "__version__", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)

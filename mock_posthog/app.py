@@ -10,7 +10,7 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import openapi, routing
+from . import faults, journal, openapi, routing
 from .api import ROUTES
 from .control import control
 from .errors import ApiError, NotFound, ParseError, RequestTooLarge, ServerError
@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.add_url_rule("/api/schema/", "openapi", _openapi_document)
     app.add_url_rule("/api/schema", "openapi_no_slash", _openapi_document)
     app.register_blueprint(control)
+    journal.install(app)  # first: its clock starts before any fault's latency
+    faults.install(app)
     app.register_error_handler(ApiError, render_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

@@ -1,4 +1,4 @@
-"""The `mock-posthog` command: serve, check."""
+"""The `mock-posthog` command: serve, check, health."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import logging
 import signal
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -43,6 +45,16 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="check every response against its schema",
     )
+    serve.add_argument(
+        "--journal-limit", type=int, help="requests the journal keeps (default 1000; 0: all)"
+    )
+    serve.add_argument(
+        "--rate-limit",
+        action="store_true",
+        default=None,
+        help="throttle personal API keys as PostHog does (480/minute, 4800/hour)",
+    )
+    serve.add_argument("--uuid-seed", type=int, help="make UUIDs the same on every run")
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="validate fixture files without serving")
@@ -51,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
 
     document = commands.add_parser("openapi", help="print the OpenAPI document of the API")
     document.set_defaults(run=_print_openapi)
+
+    health = commands.add_parser("health", help="exit 0 when a server says it is ready")
+    health.add_argument(
+        "--url", help="the server's address (default http://127.0.0.1:$MOCK_POSTHOG_PORT)"
+    )
+    health.set_defaults(run=_health)
     return parser
 
 
@@ -62,6 +80,9 @@ def _serve(arguments: argparse.Namespace) -> int:
         fixtures=tuple(arguments.fixtures) if arguments.fixtures else None,
         plugins_dir=arguments.plugins_dir,
         validate_responses=arguments.validate_responses,
+        journal_limit=arguments.journal_limit,
+        rate_limit=arguments.rate_limit,
+        uuid_seed=arguments.uuid_seed,
     )
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     from .app import create_app
@@ -115,6 +136,19 @@ def _print_openapi(arguments: argparse.Namespace) -> int:
 
     print(json.dumps(document(ROUTES), indent=2))
     return 0
+
+
+def _health(arguments: argparse.Namespace) -> int:
+    """For container health checks: GET /_mock/health answers 200 only once the world is
+    loaded."""
+    base = arguments.url or f"http://127.0.0.1:{Settings.from_env().port}"
+    try:
+        with urllib.request.urlopen(f"{base.rstrip('/')}/_mock/health", timeout=5) as answer:
+            print(f"{base}: {answer.status}")
+            return 0 if answer.status == 200 else 1
+    except (urllib.error.URLError, OSError) as error:
+        print(f"{base}: not ready ({error})")
+        return 1
 
 
 if __name__ == "__main__":

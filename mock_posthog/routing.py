@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from flask import Flask, Response, current_app, g, request
@@ -17,12 +17,15 @@ from flask import Flask, Response, current_app, g, request
 from . import auth, payload, schemas
 from .errors import MethodNotAllowed
 from .store import Record
-from .world import World
+
+if TYPE_CHECKING:  # the world holds the journal and faults, whose hooks need this module
+    from .world import World
 
 log = logging.getLogger("mock_posthog")
 
 Handler = Callable[["Call"], Any]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+ROUTES_BY_ENDPOINT = "mock_posthog.routes"  # app.extensions key: Flask endpoint -> its routes
 
 
 @dataclass(frozen=True)
@@ -113,10 +116,12 @@ def register(app: Flask, routes: Iterable[Route]) -> None:
     by_path: dict[str, dict[str, Route]] = {}
     for route in routes:
         by_path.setdefault(route.path, {})[route.method] = route
+    by_endpoint = app.extensions.setdefault(ROUTES_BY_ENDPOINT, {})
     for path_routes in by_path.values():
         first = next(iter(path_routes.values()))
         view = partial(dispatch, path_routes)
         for index, rule in enumerate(first.flask_rules()):
+            by_endpoint[f"{first.operation_id}.{index}"] = path_routes
             app.add_url_rule(
                 rule,
                 endpoint=f"{first.operation_id}.{index}",
@@ -124,6 +129,20 @@ def register(app: Flask, routes: Iterable[Route]) -> None:
                 methods=METHODS,
                 provide_automatic_options=False,
             )
+
+
+def current_route() -> Route | None:
+    """The route this request is for, before or after dispatch; None when there is none."""
+    path_routes = current_app.extensions.get(ROUTES_BY_ENDPOINT, {}).get(request.endpoint)
+    if not path_routes:
+        return None
+    return path_routes.get("GET" if request.method == "HEAD" else request.method)
+
+
+def app_routes(app: Flask) -> list[Route]:
+    by_endpoint = app.extensions.get(ROUTES_BY_ENDPOINT, {})
+    unique = {id(route): route for routes in by_endpoint.values() for route in routes.values()}
+    return list(unique.values())
 
 
 def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
@@ -138,6 +157,7 @@ def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
         # PostHog checks a key's scopes before membership, and both before the method.
         auth.check_key_scopes(caller, route.action if route else None, organization, project)
         auth.check_membership(caller, organization["id"])
+        world.rate_limit.check(caller.key["value"])  # DRF throttles after the permissions
         if route is None:
             raise MethodNotAllowed(request.method, list(path_routes))
         call = Call(

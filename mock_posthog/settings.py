@@ -26,6 +26,12 @@ class Settings:
     # Request bodies above this many bytes get a 413.
     max_body_bytes: int = 10 * 1024 * 1024
     log_level: str = "INFO"
+    # The journal keeps this many of the latest requests; 0 keeps them all.
+    journal_limit: int = 1000
+    # PostHog's rate limit for personal API keys (480/minute, 4800/hour); off as in tests.
+    rate_limit: bool = False
+    # UUIDs come from this seed, the same on every run and after every reset; None: random.
+    uuid_seed: int | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -41,9 +47,9 @@ class Settings:
 
 
 def _parse(name: str, raw: str) -> Any:
-    if name in ("port", "max_body_bytes"):
+    if name in ("port", "max_body_bytes", "journal_limit", "uuid_seed"):
         return int(raw)
-    if name == "validate_responses":
+    if name in ("validate_responses", "rate_limit"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name == "fixtures":
         return tuple(Path(part) for part in raw.split(os.pathsep) if part)

@@ -1,14 +1,17 @@
-"""The emulated world: the store, its seed, the clock; what the app and the in-process handle
-share. Reset puts the seed back."""
+"""The emulated world: the store, its seed, the clock, the ids, and what tests observe and
+inject (the request journal, faults, the rate limit); what the app and the in-process handle
+share. Reset puts all of it back as it started."""
 
 from __future__ import annotations
-
-import uuid
 
 import orjson
 
 from . import fixtures
 from .clock import Clock, isoformat
+from .faults import Faults
+from .ids import UuidSource
+from .journal import Journal
+from .ratelimit import RateLimiter
 from .settings import Settings
 from .store import Store, tinydb_layout
 
@@ -17,6 +20,10 @@ class World:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.clock = Clock()
+        self.uuids = UuidSource(settings.uuid_seed)
+        self.journal = Journal(settings.journal_limit)
+        self.faults = Faults()
+        self.rate_limit = RateLimiter(self.clock, enabled=settings.rate_limit)
         seed_tables = (
             fixtures.load_files(settings.fixtures)
             if settings.fixtures
@@ -29,12 +36,17 @@ class World:
         self.ready = True
 
     def reset(self) -> None:
-        """Back to the seeded world."""
+        """Back to the seeded world, with an empty journal, no faults and a running clock."""
         self.store.restore(self.seed)
+        self.journal.clear()
+        self.faults.clear()
+        self.rate_limit.reset()
+        self.clock.unfreeze()
+        self.uuids.reset()
 
     def now(self) -> str:
         """Now, as PostHog renders timestamps."""
         return isoformat(self.clock.now())
 
     def new_uuid(self) -> str:
-        return str(uuid.uuid4())
+        return self.uuids.new()

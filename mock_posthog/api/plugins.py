@@ -158,14 +158,18 @@ def _new_plugin_defaults() -> dict[str, Any]:
         "plugin_type": None,
         "name": None,
         "description": None,
+        "url": None,
         "icon": None,
         "config_schema": {},
+        "tag": None,
+        "latest_tag": None,
         "is_global": False,
         "is_stateless": False,
         "capabilities": {},
         "metrics": {},
         "public_jobs": {},
         "latest_tag_checked_at": None,
+        "source_files": {},
     }
 
 

@@ -1,0 +1,72 @@
+"""What makes a run repeatable: the clock (/_mock/clock: GET; freeze, advance, unfreeze)
+and the UUID seed (/_mock/uuids: GET, PUT)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from ..clock import isoformat, parse_timestamp
+from ..errors import ValidationFailed
+from . import control, json_object, world
+
+_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+@control.get("/clock")
+def clock() -> dict[str, Any]:
+    current = world().clock
+    return {"now": isoformat(current.now()), "frozen": current.frozen}
+
+
+@control.post("/clock/freeze")
+def freeze() -> dict[str, Any]:
+    """Stop the clock now, or at `at` (ISO 8601)."""
+    at = json_object().get("at")
+    if at is not None and not isinstance(at, str):
+        raise ValidationFailed("at must be an ISO 8601 timestamp.", attr="at")
+    try:
+        world().clock.freeze(parse_timestamp(at) if at else None)
+    except ValueError:
+        raise ValidationFailed(f"{at!r} is not an ISO 8601 timestamp.", attr="at") from None
+    return clock()
+
+
+@control.post("/clock/advance")
+def advance() -> dict[str, Any]:
+    """Move the clock on by `seconds`, `minutes`, `hours` and `days` (added up); a running
+    clock stops there."""
+    body = json_object()
+    unknown = set(body) - set(_UNITS)
+    if unknown or not body:
+        raise ValidationFailed(
+            "Give seconds, minutes, hours or days.", attr=min(unknown, default=None)
+        )
+    for unit, value in body.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValidationFailed(f"{unit} must be a number.", attr=unit)
+    world().clock.advance(
+        timedelta(seconds=sum(_UNITS[unit] * value for unit, value in body.items()))
+    )
+    return clock()
+
+
+@control.post("/clock/unfreeze")
+def unfreeze() -> dict[str, Any]:
+    world().clock.unfreeze()
+    return clock()
+
+
+@control.get("/uuids")
+def uuids() -> dict[str, Any]:
+    return {"seed": world().uuids.seed}
+
+
+@control.put("/uuids")
+def seed_uuids() -> dict[str, Any]:
+    """`{"seed": 42}`: UUIDs from now on are the seeded sequence; `{"seed": null}`: random."""
+    seed = json_object().get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise ValidationFailed("seed must be an integer or null.", attr="seed")
+    world().uuids.reseed(seed)
+    return uuids()

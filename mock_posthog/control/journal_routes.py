@@ -1,0 +1,47 @@
+"""The request journal: GET /_mock/requests (with filters), DELETE /_mock/requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from ..errors import ValidationFailed
+from . import control, world
+
+
+@control.get("/requests")
+def list_requests() -> dict[str, Any]:
+    """Oldest first. Filters: method, path (a pattern), route, status, and `last` (only the
+    latest N of the matching entries)."""
+    journal = world().journal
+    status = _integer("status")
+    found = journal.find(
+        request.args.get("method"),
+        request.args.get("path"),
+        route=request.args.get("route"),
+        status=status,
+    )
+    last = _integer("last")
+    if last is not None:
+        found = found[-last:] if last else []
+    return {
+        "count": len(found),
+        "evicted": journal.evicted,
+        "results": [entry.as_dict() for entry in found],
+    }
+
+
+@control.delete("/requests")
+def clear_requests() -> tuple[str, int]:
+    world().journal.clear()
+    return "", 204
+
+
+def _integer(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise ValidationFailed(f"{name} must be a whole number.", attr=name)
+    return int(raw)

@@ -1,0 +1,31 @@
+"""The whole world as a fixture file: GET /_mock/snapshot gives it, POST /_mock/snapshot loads
+one in its place (checked as a fixture file; a bad one changes nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from .. import snapshots
+from ..errors import ValidationFailed
+from ..fixtures import FixtureError, Tables
+from . import control, world
+
+
+@control.get("/snapshot")
+def snapshot() -> Tables:
+    """The world now; with `?of=seed`, the world a reset goes back to."""
+    if request.args.get("of") == "seed":
+        return snapshots.seed_tables(world())
+    return snapshots.export(world().store)
+
+
+@control.post("/snapshot")
+def restore() -> dict[str, Any]:
+    data = request.get_json(force=True, silent=True)
+    try:
+        snapshots.load(world().store, data, "snapshot")
+    except FixtureError as error:
+        raise ValidationFailed(f"{error.path}: {error.message}", attr=error.path) from None
+    return {"status": "restored", "tables": world().store.counts()}

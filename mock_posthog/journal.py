@@ -1,0 +1,385 @@
+"""The request journal: every `/api/` request the mock answered, what it answered and why,
+with API keys and secret config values redacted; and the assertions tests make on it.
+
+In server mode the journal keeps the last `journal_limit` requests and counts the ones it let
+go; in-process it keeps them all. A reset empties it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import orjson
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from . import auth, payload, routing
+from .errors import ApiError
+from .matching import path_matches
+
+REDACTED = "[redacted]"
+DROPPED = "mock_posthog.dropped"  # set in the WSGI environ of a request whose connection drops
+NEAREST = 5  # how many near misses an assertion failure lists
+BODY_LIMIT = 64 * 1024  # larger bodies are recorded as a size, not kept
+RESPONSE_LIMIT = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One request as the mock saw it. `status` is None when the connection was dropped."""
+
+    id: int
+    time: str
+    duration_ms: float
+    method: str
+    path: str
+    route: str | None
+    query: dict[str, Any]
+    headers: dict[str, str]
+    body: Any
+    status: int | None
+    response: Any
+    response_headers: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Entry:
+        values: dict[str, Any] = {name.name: data.get(name.name) for name in fields(cls)}
+        return cls(**values)
+
+    def describe(self) -> str:
+        """One line: `#3 POST /api/.../plugins/?limit=1 -> 400 "detail" [plugins_create]`."""
+        query = "&".join(f"{key}={value}" for key, value in self.query.items())
+        status = "connection dropped" if self.status is None else str(self.status)
+        line = f"#{self.id} {self.method} {self.path}{'?' + query if query else ''} -> {status}"
+        if isinstance(self.response, dict) and "detail" in self.response:
+            line += f" {self.response['detail']!r}"
+        if self.route:
+            line += f" [{self.route}]"
+        return line + "".join(f"\n      note: {note}" for note in self.notes)
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a test expects of a request. None means any; `query` and `body` match when the
+    request's hold at least these items."""
+
+    method: str | None = None
+    path: str | None = None
+    route: str | None = None
+    status: int | None = None
+    query: Mapping[str, Any] | None = None
+    body: Mapping[str, Any] | None = None
+
+    @classmethod
+    def of(cls, method: str | None, path: str | None, **filters: Any) -> Match:
+        query = dict(filters.pop("query", None) or {})
+        if path and "?" in path:
+            path, _, text = path.partition("?")
+            query.update(_parse_query(text))
+        return cls(method and method.upper(), path, query=query or None, **filters)
+
+    def matches(self, entry: Entry) -> bool:
+        return (
+            (self.method is None or entry.method == self.method)
+            and (self.path is None or path_matches(self.path, entry.path))
+            and (self.route is None or entry.route == self.route)
+            and (self.status is None or entry.status == self.status)
+            and _contains(entry.query, self.query)
+            and _contains(entry.body, self.body)
+        )
+
+    def describe(self) -> str:
+        words = [self.method or "any method", self.path or "any path"]
+        words += [f"{name}={value!r}" for name, value in self._extra().items()]
+        return " ".join(words)
+
+    def _extra(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in (
+                ("route", self.route),
+                ("status", self.status),
+                ("query", self.query),
+                ("body", self.body),
+            )
+            if value is not None
+        }
+
+    def nearness(self, entry: Entry) -> float:
+        wanted = f"{self.method or entry.method} {self.path or entry.path}"
+        ratio = difflib.SequenceMatcher(None, wanted, f"{entry.method} {entry.path}").ratio()
+        return ratio + (self.route is not None and entry.route == self.route)
+
+
+def _parse_query(text: str) -> dict[str, str]:
+    pairs = (item.partition("=") for item in text.split("&") if item)
+    return {key: value for key, _, value in pairs}
+
+
+def _contains(actual: Any, expected: Mapping[str, Any] | None) -> bool:
+    if expected is None:
+        return True
+    if not isinstance(actual, Mapping):
+        return False
+    return all(key in actual and _same(actual[key], value) for key, value in expected.items())
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    # A query value is text in the request; a test may write it as a number.
+    return actual == expected or (isinstance(actual, str) and actual == str(expected))
+
+
+class JournalView:
+    """Queries and assertions over a list of entries, wherever the entries come from."""
+
+    def entries(self) -> list[Entry]:
+        raise NotImplementedError
+
+    @property
+    def evicted(self) -> int:
+        raise NotImplementedError
+
+    def find(
+        self, method: str | None = None, path: str | None = None, **filters: Any
+    ) -> list[Entry]:
+        """The entries that match, oldest first. Filters: route, status, query, body."""
+        expected = Match.of(method, path, **filters)
+        return [entry for entry in self.entries() if expected.matches(entry)]
+
+    def call_count(self, method: str | None = None, path: str | None = None, **filters: Any) -> int:
+        return len(self.find(method, path, **filters))
+
+    def last(self, method: str | None = None, path: str | None = None, **filters: Any) -> Entry:
+        """The latest matching entry; AssertionError when there is none."""
+        return self.assert_called(method, path, **filters)
+
+    def assert_called(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        times: int | None = None,
+        **filters: Any,
+    ) -> Entry:
+        """Fail unless a matching request was made (exactly `times` times, when given);
+        return the latest one."""
+        __tracebackhide__ = True  # pytest shows the caller, not this helper
+        expected = Match.of(method, path, **filters)
+        entries = self.entries()
+        found = [entry for entry in entries if expected.matches(entry)]
+        if not found or (times is not None and len(found) != times):
+            wanted = "a call" if times is None else f"{times} call(s)"
+            made = f"{len(found)} matching" if found else "none"
+            raise AssertionError(
+                f"Expected {wanted} to {expected.describe()}, but {made} was made.\n"
+                + self._near_misses(expected, entries)
+            )
+        return found[-1]
+
+    def assert_not_called(
+        self, method: str | None = None, path: str | None = None, **filters: Any
+    ) -> None:
+        __tracebackhide__ = True  # pytest shows the caller, not this helper
+        expected = Match.of(method, path, **filters)
+        found = [entry for entry in self.entries() if expected.matches(entry)]
+        if found:
+            listed = "\n".join("  " + entry.describe() for entry in found[-NEAREST:])
+            raise AssertionError(
+                f"Expected no call to {expected.describe()}, but {len(found)} were made:\n" + listed
+            )
+
+    def _near_misses(self, expected: Match, entries: Sequence[Entry]) -> str:
+        evicted = f" ({self.evicted} older ones were evicted)" if self.evicted else ""
+        if not entries:
+            return f"No requests were made{evicted}."
+        nearest = sorted(entries, key=expected.nearness, reverse=True)[:NEAREST]
+        listed = "\n".join("  " + entry.describe() for entry in nearest)
+        return f"{len(entries)} request(s) were made{evicted}; the nearest:\n{listed}"
+
+
+class Journal(JournalView):
+    """The in-memory journal of one world; `limit` 0 keeps every entry."""
+
+    def __init__(self, limit: int = 0) -> None:
+        self._entries: deque[Entry] = deque(maxlen=limit or None)
+        self._evicted = 0
+        self._next_id = 1
+        self._lock = threading.Lock()
+
+    def entries(self) -> list[Entry]:
+        with self._lock:
+            return list(self._entries)
+
+    @property
+    def evicted(self) -> int:
+        return self._evicted
+
+    def add(self, **values: Any) -> Entry:
+        with self._lock:
+            entry = Entry(id=self._next_id, **values)
+            self._next_id += 1
+            if self._entries.maxlen is not None and len(self._entries) == self._entries.maxlen:
+                self._evicted += 1
+            self._entries.append(entry)
+            return entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._evicted = 0
+            self._next_id = 1
+
+
+# Recording: a before/after-request pair on the app.
+
+
+def install(app: Flask) -> None:
+    app.before_request(_start)
+    app.after_request(_record)
+
+
+def _start() -> None:
+    g.journal_started = (time.perf_counter(), current_app.extensions["mock_posthog"].now())
+
+
+def _record(response: Response) -> Response:
+    if not request.path.startswith("/api/") or "journal_started" not in g:
+        return response
+    world = current_app.extensions["mock_posthog"]
+    started, timestamp = g.journal_started
+    dropped = request.environ.get(DROPPED, False)
+    route = routing.current_route()
+    body = _request_body()
+    secret_keys = _secret_config_keys(world.store.all("plugins")) if _has_config(body) else set()
+    world.journal.add(
+        time=timestamp,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        method=request.method,
+        path=request.path,
+        route=route.operation_id if route else None,
+        query=redact_query(request.args.to_dict(flat=False)),
+        headers=redact_headers(request.headers.items()),
+        body=redact_body(body, secret_keys),
+        status=None if dropped else response.status_code,
+        response=None if dropped else _response_body(response),
+        response_headers={} if dropped else dict(response.headers.items()),
+        notes=_without_key(list(g.get("notes", [])), body),
+    )
+    return response
+
+
+def _request_body() -> Any:
+    if (request.content_length or 0) > BODY_LIMIT:
+        return f"<{request.content_length} bytes, not recorded>"
+    try:
+        parsed = payload.parse(request)
+    except ApiError:
+        return request.get_data(cache=True).decode("utf-8", "replace")
+    except HTTPException as refused:  # werkzeug's own refusal of the body, e.g. over the limit
+        return f"<body not read: {refused.description}>"
+    if parsed.files:
+        files = {name: f"<file {file.filename!r}>" for name, file in parsed.files.items()}
+        return {**parsed.data, **files}
+    return parsed.data if parsed.data != {} or request.get_data(cache=True) else None
+
+
+def _response_body(response: Response) -> Any:
+    if response.is_streamed:
+        return "<streamed>"
+    content = response.get_data()
+    if len(content) > RESPONSE_LIMIT:
+        return f"<{len(content)} bytes, not recorded>"
+    if response.mimetype == "application/json" and content:
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    return content.decode("utf-8", "replace") if content else None
+
+
+def _has_config(body: Any) -> bool:
+    return isinstance(body, Mapping) and "config" in body
+
+
+def _without_key(notes: list[str], body: Any) -> list[str]:
+    found = auth.find_key(request.headers, lambda: body, request.args)
+    if found is None:
+        return notes
+    return [note.replace(found[0], REDACTED) for note in notes]
+
+
+# Redaction.
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {
+        name: REDACTED if name.lower() in ("authorization", "cookie") else value
+        for name, value in headers
+    }
+
+
+def redact_query(query: Mapping[str, list[str]]) -> dict[str, Any]:
+    return {
+        key: REDACTED if key == "personal_api_key" else values[0] if len(values) == 1 else values
+        for key, values in query.items()
+    }
+
+
+def redact_body(body: Any, secret_keys: set[str]) -> Any:
+    """The body without its API key and without the values of secret config fields, sent as
+    `config: {...}` (JSON) or as a `config` form field holding a JSON string."""
+    if not isinstance(body, Mapping):
+        return body
+    redacted = dict(body)
+    if "personal_api_key" in redacted:
+        redacted["personal_api_key"] = REDACTED
+    config = redacted.get("config")
+    if isinstance(config, Mapping):
+        redacted["config"] = _redact_config(config, secret_keys)
+    elif isinstance(config, str):
+        redacted["config"] = _redact_config_text(config, secret_keys)
+    return redacted
+
+
+def _redact_config(config: Mapping[str, Any], secret_keys: set[str]) -> dict[str, Any]:
+    return {
+        key: REDACTED if key in secret_keys and value is not None else value
+        for key, value in config.items()
+    }
+
+
+def _redact_config_text(text: str, secret_keys: set[str]) -> str:
+    try:
+        config = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(config, Mapping):
+        return text
+    return json.dumps(_redact_config(config, secret_keys))
+
+
+def _secret_config_keys(plugins: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Config keys that any plugin's schema marks secret. A key secret in one plugin is hidden
+    for all: the journal would rather hide too much than show a secret."""
+    keys: set[str] = set()
+    for plugin in plugins:
+        schema = plugin.get("config_schema") or {}
+        items = schema.items() if isinstance(schema, Mapping) else _keyed(schema)
+        keys.update(key for key, spec in items if isinstance(spec, Mapping) and spec.get("secret"))
+    return keys
+
+
+def _keyed(schema: Any) -> list[tuple[str, Any]]:
+    items = schema if isinstance(schema, list) else []
+    return [(item["key"], item) for item in items if isinstance(item, Mapping) and "key" in item]

@@ -1,0 +1,121 @@
+"""Snapshot and restore of the whole world: the fixture format over HTTP, the exact state in
+Python, cheap enough for every test's setup."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from mock_posthog import MockPostHog
+from mock_posthog.fixtures import read_file
+from tests.conftest import AUTH, PLUGINS, error
+
+NEW_PLUGIN = {"plugin_type": "source", "name": "Snapshotted"}
+
+
+def plugin_names(client: FlaskClient) -> list[str]:
+    return [plugin["name"] for plugin in client.get(PLUGINS, headers=AUTH).json["results"]]
+
+
+def test_a_snapshot_is_a_fixture_file_that_restores_the_world(
+    client: FlaskClient, tmp_path: Path
+) -> None:
+    client.post(PLUGINS, json=NEW_PLUGIN, headers=AUTH)
+    snapshot = client.get("/_mock/snapshot").json
+    (tmp_path / "world.json").write_text(json.dumps(snapshot))
+    client.delete(PLUGINS + "4/", headers=AUTH)
+    client.post("/_mock/reset")
+
+    restored = client.post("/_mock/snapshot", json=snapshot)
+
+    assert read_file(tmp_path / "world.json")["plugins"][3]["name"] == "Snapshotted"
+    assert restored.json["status"] == "restored"
+    assert restored.json["tables"]["plugins"] == 4
+    assert plugin_names(client) == ["GeoIP", "Taxonomy Plugin", "Hello Source", "Snapshotted"]
+    assert client.get("/_mock/snapshot").json == snapshot
+
+
+def test_the_seed_can_be_read_whatever_the_world_holds_now(client: FlaskClient) -> None:
+    seed = client.get("/_mock/snapshot").json
+    client.post(PLUGINS, json=NEW_PLUGIN, headers=AUTH)
+
+    assert client.get("/_mock/snapshot?of=seed").json == seed
+    assert seed["personal_api_keys"] == [
+        {
+            "value": "phx_mock_personal_api_key",
+            "user_id": 1,
+            "label": "mock-posthog default key",
+            "scopes": None,
+            "scoped_organizations": None,
+            "scoped_teams": None,
+        }
+    ]
+
+
+def test_a_bad_snapshot_is_refused_and_changes_nothing(client: FlaskClient) -> None:
+    before = client.get("/_mock/snapshot").json
+    broken = {**before, "plugins": [{"id": 1, "name": "No organization"}]}
+
+    answer = client.post("/_mock/snapshot", json=broken)
+
+    assert (answer.status_code, answer.json) == (
+        400,
+        error(
+            "validation_error",
+            "invalid_input",
+            "$.plugins[0].organization_id: 'organization_id' is a required property",
+            "$.plugins[0].organization_id",
+        ),
+    )
+    assert client.get("/_mock/snapshot").json == before
+
+
+def test_python_snapshots_keep_the_exact_state_including_id_sequences(
+    posthog: MockPostHog,
+) -> None:
+    posthog.post(PLUGINS, json=NEW_PLUGIN)
+    posthog.delete(PLUGINS + "4/")
+    snapshot = posthog.snapshot()
+    posthog.post(PLUGINS, json=NEW_PLUGIN)
+
+    posthog.restore(snapshot)
+
+    assert posthog.store.count("plugins") == 3
+    assert posthog.post(PLUGINS, json=NEW_PLUGIN).json["id"] == 5
+
+
+def test_python_restores_tables_and_fixture_files(posthog: MockPostHog, tmp_path: Path) -> None:
+    posthog.post(PLUGINS, json=NEW_PLUGIN)
+    exported = posthog.export()
+    path = tmp_path / "world.json"
+    path.write_text(json.dumps(exported))
+    posthog.reset()
+
+    posthog.restore(exported)
+    assert posthog.store.count("plugins") == 4
+    posthog.reset()
+    posthog.restore(str(path))
+    assert posthog.export() == exported
+
+
+def test_snapshot_and_restore_cost_well_under_a_millisecond(posthog: MockPostHog) -> None:
+    rounds = 200
+    started = time.perf_counter()
+    for _ in range(rounds):
+        posthog.restore(posthog.snapshot())
+        posthog.reset()
+    per_round = (time.perf_counter() - started) / rounds
+
+    assert per_round < 0.001
+
+
+@pytest.mark.parametrize("body", ["[]", "not json"])
+def test_a_snapshot_that_is_not_an_object_is_refused(client: FlaskClient, body: str) -> None:
+    answer = client.post("/_mock/snapshot", data=body, content_type="application/json")
+
+    assert answer.status_code == 400
+    assert answer.json["attr"] == "$"
