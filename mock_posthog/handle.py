@@ -22,7 +22,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from . import snapshots
+from . import app_metrics, snapshots, upstream
+from .api import plugin_config_actions, plugin_logs
 from .app import create_app
 from .clock import Clock
 from .faults import Faults
@@ -119,10 +120,31 @@ class MockPostHog(Assertions):
         """UUIDs from now on follow `seed` (the same on every run); None makes them random."""
         self.world.uuids.reseed(seed)
 
-    # Delegations to the upstream (plugin archives and the plugin repository), plugin log
-    # entries, recorded jobs and delivery metrics belong here, each one line over the
-    # function that owns it: publish_release, set_unreachable, set_repository,
-    # append_log_entries, recorded_jobs, set_delivery_metrics.
+    # The upstream (what PostHog fetches from GitHub, GitLab and npm), plugin log entries,
+    # recorded jobs and delivery metrics: what PostHog's API cannot set or show.
+
+    def publish_release(self, url: str, tag: str, files: Mapping[str, Any]) -> None:
+        """A new latest release of the plugin at `url`, as if pushed to GitHub, GitLab or npm."""
+        upstream.publish_release(self.store, url, tag, dict(files))
+
+    def set_unreachable(self, url: str, unreachable: bool = True) -> None:
+        upstream.set_unreachable(self.store, url, unreachable)
+
+    def set_repository(self, entries: list[dict[str, Any]]) -> None:
+        """The plugin repository list that GET plugins/repository passes through."""
+        upstream.set_repository(self.store, entries)
+
+    def append_log_entries(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Log entries as the plugin server would write them; defaults filled in."""
+        return plugin_logs.append_log_entries(self.world, entries)
+
+    def recorded_jobs(self) -> list[dict[str, Any]]:
+        """The jobs that POST plugin_configs/{id}/job accepted, with their job ids."""
+        return plugin_config_actions.recorded_jobs(self.store)
+
+    def set_delivery_metrics(self, plugin_config_id: int, successes: int, failures: int) -> None:
+        """What `delivery_rate_24h` is computed from."""
+        app_metrics.set_delivery_metrics(self.store, plugin_config_id, successes, failures)
 
     # HTTP, as a client of PostHog would send it.
 
