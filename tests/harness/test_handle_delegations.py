@@ -60,7 +60,7 @@ def test_accepted_jobs_are_recorded(posthog: MockPostHog) -> None:
     (job,) = posthog.recorded_jobs()
     assert (job["type"], job["payload"], job["operation"]) == ("Resync", {"full": True}, "start")
     assert (job["plugin_config_id"], job["team_id"]) == (1, 1)
-    assert job["enqueued"]["payload"]["$job_id"] == job["job_id"]
+    assert job["enqueued"]["payload"]["payload"]["$job_id"] == job["job_id"]
 
 
 def test_delivery_metrics_set_in_python_give_the_delivery_rate(posthog: MockPostHog) -> None:
