@@ -21,7 +21,8 @@ from tests.api.action_worlds import (
     app_with_world,
     bearer,
 )
-from tests.conftest import AUTH, ORG_ID, PLUGINS, error
+from tests.conftest import AUTH, PLUGINS, error
+from tests.worlds import TAXONOMY
 
 OLD_TAG = "7e9f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b"
 NEW_TAG = "c4f2a9e81b7d6053e2a1f9c8b7d6e5f4a3b2c1d0"
@@ -40,23 +41,6 @@ IGNORED_EVENTS = {
     "type": "string",
     "default": "",
     "required": False,
-}
-TAXONOMY = {
-    "id": 2,
-    "plugin_type": "custom",
-    "name": "Taxonomy Plugin",
-    "description": "Standardize your event names into a single pattern.",
-    "url": "https://github.com/PostHog/taxonomy-plugin",
-    "icon": None,
-    "config_schema": [NAMING],
-    "tag": OLD_TAG,
-    "latest_tag": OLD_TAG,
-    "is_global": False,
-    "organization_id": ORG_ID,
-    "organization_name": "Mock Organization",
-    "capabilities": {"jobs": [], "methods": ["processEvent"], "scheduled_tasks": []},
-    "metrics": {},
-    "public_jobs": {},
 }
 HELLO_SOURCE_JSON = (
     "{\n"

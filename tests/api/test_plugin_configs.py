@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_posthog.world import World
-from tests.conftest import AUTH, CONFIGS, ORG_ID, PLUGINS, error
+from tests.conftest import AUTH, CONFIGS, PLUGINS, error
 from tests.plugin_config_support import (
     CONFIG_1,
     CONFIG_2,
@@ -27,33 +27,7 @@ from tests.plugin_config_support import (
     with_second_project,
     world_of,
 )
-
-TAXONOMY_PLUGIN = {
-    "id": 2,
-    "plugin_type": "custom",
-    "name": "Taxonomy Plugin",
-    "description": "Standardize your event names into a single pattern.",
-    "url": "https://github.com/PostHog/taxonomy-plugin",
-    "icon": None,
-    "config_schema": [
-        {
-            "key": "defaultNamingConvention",
-            "name": "Select your default naming pattern",
-            "type": "choice",
-            "choices": ["camelCase", "PascalCase", "snake_case", "kebab-case", "spaces in between"],
-            "default": "camelCase",
-            "required": True,
-        }
-    ],
-    "tag": "7e9f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b",
-    "latest_tag": "7e9f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b",
-    "is_global": False,
-    "organization_id": ORG_ID,
-    "organization_name": "Mock Organization",
-    "capabilities": {"jobs": [], "methods": ["processEvent"], "scheduled_tasks": []},
-    "metrics": {},
-    "public_jobs": {},
-}
+from tests.worlds import TAXONOMY as TAXONOMY_PLUGIN
 
 
 @pytest.fixture
