@@ -283,15 +283,21 @@ def _request_body() -> Any:
     if (request.content_length or 0) > BODY_LIMIT:
         return f"<{request.content_length} bytes, not recorded>"
     try:
-        parsed = payload.parse(request)
+        parsed: payload.Payload | None = payload.parse(request)
     except ApiError:
-        return request.get_data(cache=True).decode("utf-8", "replace")
+        parsed = None
     except HTTPException as refused:  # werkzeug's own refusal of the body, e.g. over the limit
         return f"<body not read: {refused.description}>"
+    try:
+        raw = request.get_data(cache=True)  # a body the route never read may be over the limit
+    except HTTPException as refused:
+        return f"<body not read: {refused.description}>"
+    if parsed is None:
+        return raw.decode("utf-8", "replace")
     if parsed.files:
         files = {name: f"<file {file.filename!r}>" for name, file in parsed.files.items()}
         return {**parsed.data, **files}
-    return parsed.data if parsed.data != {} or request.get_data(cache=True) else None
+    return parsed.data if parsed.data != {} or raw else None
 
 
 def _response_body(response: Response) -> Any:

@@ -245,7 +245,7 @@ def read_manifest(files: Mapping[str, str], missing: ApiError) -> dict[str, Any]
         raise missing
     try:
         manifest = json.loads(files["plugin.json"])
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ServerError(f"plugin.json is not valid JSON: {error}") from None
     if not manifest:
         raise missing
