@@ -99,6 +99,7 @@ def _serve(arguments: argparse.Namespace) -> int:
         control_token=arguments.control_token,
     )
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    from . import journal, redaction
     from .app import create_app
     from .control.control_token import protection, refusal_message
 
@@ -115,6 +116,8 @@ def _serve(arguments: argparse.Namespace) -> int:
     except DataFileError as error:
         print(f"mock-posthog: refusing the data file: {error}", file=sys.stderr)
         return 2
+    world = app.extensions["mock_posthog"]
+    redaction.install(lambda: journal.key_values(world.store))  # no key or token in the log
     server = make_server(settings.host, settings.port, app, threaded=True)
     logging.getLogger("mock_posthog").log(
         logging.INFO if guard.loopback or guard.token else logging.WARNING,

@@ -62,6 +62,7 @@ TOO_LARGE = error(
 )
 ROUTE_IDS = [route.operation_id for route in ROUTES]
 ROUTE_BY_ID = {route.operation_id: route for route in ROUTES}
+EVERY_ROUTE = pytest.mark.parametrize("operation_id", ROUTE_IDS)
 VALID_PATH = {"organization_id": ORG_ID, "project_id": "1", "id": "2", "plugin_config_id": "2"}
 
 
@@ -355,7 +356,7 @@ PATH_VALUES = st.one_of(
 # The tests.
 
 
-@pytest.mark.parametrize("operation_id", ROUTE_IDS)
+@EVERY_ROUTE
 @BOUNDED
 @given(data=st.data())
 def test_json_bodies_with_unicode_everywhere(target: Target, operation_id: str, data: Any) -> None:
@@ -363,7 +364,7 @@ def test_json_bodies_with_unicode_everywhere(target: Target, operation_id: str, 
     send(target, route, json=data.draw(json_objects(route)))
 
 
-@pytest.mark.parametrize("operation_id", ROUTE_IDS)
+@EVERY_ROUTE
 @BOUNDED
 @given(data=st.data())
 def test_broken_mistyped_and_oddly_shaped_bodies(
@@ -374,7 +375,7 @@ def test_broken_mistyped_and_oddly_shaped_bodies(
     send(target, route, data=body, content_type=content_type)
 
 
-@pytest.mark.parametrize("operation_id", ROUTE_IDS)
+@EVERY_ROUTE
 @BOUNDED
 @given(data=st.data())
 def test_form_and_multipart_bodies(target: Target, operation_id: str, data: Any) -> None:
@@ -382,7 +383,7 @@ def test_form_and_multipart_bodies(target: Target, operation_id: str, data: Any)
     send(target, route, data=data.draw(form_bodies(route)))
 
 
-@pytest.mark.parametrize("operation_id", ROUTE_IDS)
+@EVERY_ROUTE
 @BOUNDED
 @given(query=query_strings())
 def test_query_strings(target: Target, operation_id: str, query: str) -> None:
@@ -390,7 +391,7 @@ def test_query_strings(target: Target, operation_id: str, query: str) -> None:
     send(target, route, query_string=query)
 
 
-@pytest.mark.parametrize("operation_id", ROUTE_IDS)
+@EVERY_ROUTE
 @BOUNDED
 @given(headers=header_sets())
 def test_headers(target: Target, operation_id: str, headers: dict[str, str]) -> None:
@@ -398,7 +399,7 @@ def test_headers(target: Target, operation_id: str, headers: dict[str, str]) -> 
     send(target, route, headers=headers, json={})
 
 
-@pytest.mark.parametrize("operation_id", ROUTE_IDS)
+@EVERY_ROUTE
 @BOUNDED
 @given(data=st.data())
 def test_path_parameters(target: Target, operation_id: str, data: Any) -> None:
@@ -440,7 +441,7 @@ def test_an_id_that_is_not_a_number_or_too_big_is_not_found(
         assert answer == (404, NOT_FOUND)
 
 
-@pytest.mark.parametrize("operation_id", ROUTE_IDS)
+@EVERY_ROUTE
 @BOUNDED
 @given(raw=NON_NUMERIC | HUGE)
 def test_a_parent_that_cannot_exist_is_not_found(
@@ -468,7 +469,7 @@ def reads_its_body(route: Route) -> bool:
     return route.method in ("POST", "PUT", "PATCH")
 
 
-@pytest.mark.parametrize("operation_id", ROUTE_IDS)
+@EVERY_ROUTE
 @pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
 def test_a_body_over_the_limit_is_413_where_the_body_is_read(
     target: Target, operation_id: str, content_type: str
