@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from . import auth, payload, records, redaction, routing
 from .errors import ApiError
 from .matching import path_matches
+from .store import Store
 
 REDACTED = redaction.REDACTED
 CONTROL_HEADER = "x-mock-posthog-token"
@@ -290,7 +291,7 @@ def _record(response: Response) -> Response:
     return response
 
 
-def key_values(store: Any) -> list[str]:
+def key_values(store: Store) -> list[str]:
     """Every personal API key the world holds: none of them is ever written out."""
     return [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
 

@@ -62,12 +62,13 @@ class RedactingFilter(logging.Filter):
         self._known = known
 
     def filter(self, record: logging.LogRecord) -> bool:
+        known = list(self._known())
         message = record.getMessage()
-        redacted = redact_text(message, known=self._known())
+        redacted = redact_text(message, known=known)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact_text(record.exc_text, known=self._known())
+            record.exc_text = redact_text(record.exc_text, known=known)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
