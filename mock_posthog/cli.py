@@ -55,6 +55,19 @@ def _parser() -> argparse.ArgumentParser:
         help="throttle personal API keys as PostHog does (480/minute, 4800/hour)",
     )
     serve.add_argument("--uuid-seed", type=int, help="make UUIDs the same on every run")
+    token = serve.add_mutually_exclusive_group()
+    token.add_argument(
+        "--control-token",
+        help="secret that /_mock/ requests must send (prefer MOCK_POSTHOG_CONTROL_TOKEN: "
+        "a flag shows in the process list)",
+    )
+    token.add_argument(
+        "--no-control-token",
+        dest="control_token",
+        action="store_const",
+        const="off",
+        help="serve /_mock/ without a token even beyond loopback",
+    )
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="validate fixture files without serving")
@@ -83,9 +96,17 @@ def _serve(arguments: argparse.Namespace) -> int:
         journal_limit=arguments.journal_limit,
         rate_limit=arguments.rate_limit,
         uuid_seed=arguments.uuid_seed,
+        control_token=arguments.control_token,
     )
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    from . import journal, redaction
     from .app import create_app
+    from .control.control_token import protection, refusal_message
+
+    guard = protection(settings)
+    if guard.refused:
+        print(f"mock-posthog: {refusal_message(settings.host)}", file=sys.stderr)
+        return 2
 
     try:
         app = create_app(settings)
@@ -95,7 +116,13 @@ def _serve(arguments: argparse.Namespace) -> int:
     except DataFileError as error:
         print(f"mock-posthog: refusing the data file: {error}", file=sys.stderr)
         return 2
+    world = app.extensions["mock_posthog"]
+    redaction.install(lambda: journal.key_values(world.store))  # no key or token in the log
     server = make_server(settings.host, settings.port, app, threaded=True)
+    logging.getLogger("mock_posthog").log(
+        logging.INFO if guard.loopback or guard.token else logging.WARNING,
+        guard.describe(settings.host),
+    )
     print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
     signal.signal(signal.SIGTERM, _stop)
     try:
@@ -141,9 +168,13 @@ def _print_openapi(arguments: argparse.Namespace) -> int:
 def _health(arguments: argparse.Namespace) -> int:
     """For container health checks: GET /_mock/health answers 200 only once the world is
     loaded."""
-    base = arguments.url or f"http://127.0.0.1:{Settings.from_env().port}"
+    settings = Settings.from_env()
+    base = arguments.url or f"http://127.0.0.1:{settings.port}"
+    check = urllib.request.Request(f"{base.rstrip('/')}/_mock/health")
+    if settings.required_control_token:
+        check.add_header("X-Mock-PostHog-Token", settings.required_control_token)
     try:
-        with urllib.request.urlopen(f"{base.rstrip('/')}/_mock/health", timeout=5) as answer:
+        with urllib.request.urlopen(check, timeout=5) as answer:
             print(f"{base}: {answer.status}")
             return 0 if answer.status == 200 else 1
     except (urllib.error.URLError, OSError) as error:

@@ -20,11 +20,14 @@ import orjson
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import auth, payload, routing
+from . import auth, payload, records, redaction, routing
 from .errors import ApiError
 from .matching import path_matches
+from .store import Store
 
-REDACTED = "[redacted]"
+REDACTED = redaction.REDACTED
+CONTROL_HEADER = "x-mock-posthog-token"
+QUERY_CREDENTIALS = ("personal_api_key", "token", "api_key")
 DROPPED = "mock_posthog.dropped"  # set in the WSGI environ of a request whose connection drops
 NEAREST = 5  # how many near misses an assertion failure lists
 BODY_LIMIT = 64 * 1024  # larger bodies are recorded as a size, not kept
@@ -260,8 +263,10 @@ def _record(response: Response) -> Response:
     started, timestamp = g.journal_started
     dropped = request.environ.get(DROPPED, False)
     route = routing.current_route()
-    body = _request_body()
-    secret_keys = _secret_config_keys(world.store.all("plugins")) if _has_config(body) else set()
+    body, parsed = _request_body()
+    needs_secrets = not parsed or _has_config(body)
+    secret_keys = _secret_config_keys(world.store.all("plugins")) if needs_secrets else set()
+    known = key_values(world.store)
     world.journal.add(
         time=timestamp,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
@@ -270,28 +275,48 @@ def _record(response: Response) -> Response:
         route=route.operation_id if route else None,
         query=redact_query(request.args.to_dict(flat=False)),
         headers=redact_headers(request.headers.items()),
-        body=redact_body(body, secret_keys),
+        body=(
+            redact_body(body, secret_keys)
+            if parsed
+            else redaction.redact_text(body, secret_keys, known)
+        ),
         status=None if dropped else response.status_code,
         response=None if dropped else _response_body(response),
         response_headers={} if dropped else dict(response.headers.items()),
-        notes=_without_key(list(g.get("notes", [])), body),
+        notes=[
+            redaction.redact_text(note, known=known)
+            for note in _without_key(list(g.get("notes", [])), body if parsed else None)
+        ],
     )
     return response
 
 
-def _request_body() -> Any:
+def key_values(store: Store) -> list[str]:
+    """Every personal API key the world holds: none of them is ever written out."""
+    return [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
+
+
+def _request_body() -> tuple[Any, bool]:
+    """The body as the API read it and True; or, when it could not be parsed, its text and
+    False."""
     if (request.content_length or 0) > BODY_LIMIT:
-        return f"<{request.content_length} bytes, not recorded>"
+        return f"<{request.content_length} bytes, not recorded>", True
     try:
-        parsed = payload.parse(request)
+        parsed: payload.Payload | None = payload.parse(request)
     except ApiError:
-        return request.get_data(cache=True).decode("utf-8", "replace")
+        parsed = None
     except HTTPException as refused:  # werkzeug's own refusal of the body, e.g. over the limit
-        return f"<body not read: {refused.description}>"
+        return f"<body not read: {refused.description}>", True
+    try:
+        raw = request.get_data(cache=True)  # a body the route never read may be over the limit
+    except HTTPException as refused:
+        return f"<body not read: {refused.description}>", True
+    if parsed is None:
+        return raw.decode("utf-8", "replace"), False
     if parsed.files:
         files = {name: f"<file {file.filename!r}>" for name, file in parsed.files.items()}
-        return {**parsed.data, **files}
-    return parsed.data if parsed.data != {} or request.get_data(cache=True) else None
+        return {**parsed.data, **files}, True
+    return (parsed.data if parsed.data != {} or raw else None), True
 
 
 def _response_body(response: Response) -> Any:
@@ -324,14 +349,16 @@ def _without_key(notes: list[str], body: Any) -> list[str]:
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {
-        name: REDACTED if name.lower() in ("authorization", "cookie") else value
+        name: REDACTED if name.lower() in ("authorization", "cookie", CONTROL_HEADER) else value
         for name, value in headers
     }
 
 
 def redact_query(query: Mapping[str, list[str]]) -> dict[str, Any]:
+    """Credentials out: the personal API key and the project token PostHog reads from
+    `token` or `api_key`."""
     return {
-        key: REDACTED if key == "personal_api_key" else values[0] if len(values) == 1 else values
+        key: REDACTED if key in QUERY_CREDENTIALS else values[0] if len(values) == 1 else values
         for key, values in query.items()
     }
 
@@ -344,6 +371,8 @@ def redact_body(body: Any, secret_keys: set[str]) -> Any:
     redacted = dict(body)
     if "personal_api_key" in redacted:
         redacted["personal_api_key"] = REDACTED
+    if isinstance(redacted.get("url"), str):  # a private_token in a plugin URL
+        redacted["url"] = redaction.redact_text(redacted["url"])
     config = redacted.get("config")
     if isinstance(config, Mapping):
         redacted["config"] = _redact_config(config, secret_keys)
@@ -362,8 +391,8 @@ def _redact_config(config: Mapping[str, Any], secret_keys: set[str]) -> dict[str
 def _redact_config_text(text: str, secret_keys: set[str]) -> str:
     try:
         config = json.loads(text)
-    except ValueError:
-        return text
+    except (ValueError, RecursionError):
+        return redaction.redact_text(text, secret_keys)
     if not isinstance(config, Mapping):
         return text
     return json.dumps(_redact_config(config, secret_keys))

@@ -44,16 +44,17 @@ class ControlError(RuntimeError):
 class Control:
     """JSON over HTTP to one server's /_mock/ routes."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, token: str | None = None) -> None:
         self.base_url = base_url
+        self.token = token  # the server's control token, when it requires one
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        if self.token:
+            headers["X-Mock-PostHog-Token"] = self.token
         request = urllib.request.Request(
-            f"{self.base_url}/_mock{path}",
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json"} if data is not None else {},
+            f"{self.base_url}/_mock{path}", data=data, method=method, headers=headers
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -136,13 +137,18 @@ class LiveServer(Assertions):
     """A running `mock-posthog serve` and the handle that drives it."""
 
     def __init__(
-        self, process: subprocess.Popen[str], base_url: str, log: IO[str], api_key: str
+        self,
+        process: subprocess.Popen[str],
+        base_url: str,
+        log: IO[str],
+        api_key: str,
+        control_token: str | None = None,
     ) -> None:
         self.process = process
         self.base_url = base_url
         self.api_key = api_key
         self.log = log
-        self.control = Control(base_url)
+        self.control = Control(base_url, control_token)
         self._journal = RemoteJournal(self.control)
         self.faults = RemoteFaults(self.control)
         self.clock = RemoteClock(self.control)
@@ -171,7 +177,7 @@ class LiveServer(Assertions):
         )
         base_url = _first_line(process, log)
         threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
-        return cls(process, base_url, log, api_key)
+        return cls(process, base_url, log, api_key, _control_token(arguments))
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -252,6 +258,16 @@ def _first_line(process: subprocess.Popen[str], log: IO[str]) -> str:
         log.seek(0)
         raise RuntimeError(f"mock-posthog serve did not start:\n{log.read()}")
     return line
+
+
+def _control_token(arguments: Sequence[str]) -> str | None:
+    """The `--control-token` among the server's arguments, which control requests send."""
+    for index, argument in enumerate(arguments):
+        if argument.startswith("--control-token="):
+            return argument.split("=", 1)[1]
+        if argument == "--control-token" and index + 1 < len(arguments):
+            return arguments[index + 1]
+    return None
 
 
 def _drain(stream: IO[str] | None) -> None:

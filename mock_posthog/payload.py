@@ -10,7 +10,7 @@ from typing import Any
 from flask import Request
 from werkzeug.datastructures import FileStorage
 
-from .errors import ParseError, UnsupportedMediaType
+from .errors import ParseError, ServerError, UnsupportedMediaType
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -58,8 +58,9 @@ def parse(request: Request) -> Payload:
     if media_type == "multipart/form-data" and not request.mimetype_params.get("boundary"):
         raise ParseError("Multipart form parse error - Invalid boundary in multipart: None")
     if media_type in FORM_TYPES:
-        form = {key: values[-1] for key, values in request.form.lists()}
-        files = {key: values[-1] for key, values in request.files.lists()}
+        # Django's multipart parser skips a part without a name.
+        form = {key: values[-1] for key, values in request.form.lists() if key}
+        files = {key: values[-1] for key, values in request.files.lists() if key}
         return Payload(data=form, files=files, is_form=True)
     raw = request.get_data(cache=True)
     if not media_type or not raw:
@@ -84,6 +85,11 @@ def _parse_json(raw: bytes, charset: str) -> Any:
         return json.loads(raw.decode(charset), parse_constant=_refuse_constant)
     except (ValueError, LookupError) as error:
         raise ParseError(f"JSON parse error - {error}") from None
+    except RecursionError:
+        # DRF's JSONParser turns only ValueError into a parse error; PostHog answers 500.
+        raise ServerError(
+            "the JSON body nests deeper than Python's JSON parser follows (RecursionError)"
+        ) from None
 
 
 def _refuse_constant(name: str) -> Any:

@@ -128,6 +128,7 @@ def register(app: Flask, routes: Iterable[Route]) -> None:
                 view_func=view,
                 methods=METHODS,
                 provide_automatic_options=False,
+                merge_slashes=False,  # Django matches `plugins//` to nothing: no redirect
             )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "MOCK_POSTHOG_"
+CONTROL_TOKEN_OFF = "off"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,20 @@ class Settings:
     rate_limit: bool = False
     # UUIDs come from this seed, the same on every run and after every reset; None: random.
     uuid_seed: int | None = None
+    # The secret every /_mock/ request must send (X-Mock-PostHog-Token, or Authorization:
+    # Bearer); "off" turns the protection off on purpose. Without one, `serve` refuses to
+    # listen beyond loopback.
+    control_token: str | None = None
+
+    @property
+    def required_control_token(self) -> str | None:
+        """The token control requests must send; None when there is none or it is off."""
+        token = (self.control_token or "").strip()
+        return token if token and not self.control_token_off else None
+
+    @property
+    def control_token_off(self) -> bool:
+        return (self.control_token or "").strip().lower() == CONTROL_TOKEN_OFF
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -164,8 +164,13 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 
 def _copy(record: Mapping[str, Any]) -> Record:
-    """A deep, JSON-clean copy: what is stored can always be saved, and callers can't alias it."""
-    return orjson.loads(orjson.dumps(record))
+    """A deep, JSON-clean copy: what is stored can always be saved, and callers can't alias it.
+    A value that cannot be (a lone surrogate, which PostgreSQL refuses too; JSON nested deeper
+    than 254 levels) fails the write, which is rolled back."""
+    try:
+        return orjson.loads(orjson.dumps(record))
+    except orjson.JSONEncodeError as error:
+        raise StoreWriteError(f"cannot store the value: {error}") from None
 
 
 class Store:

@@ -245,7 +245,7 @@ def read_manifest(files: Mapping[str, str], missing: ApiError) -> dict[str, Any]
         raise missing
     try:
         manifest = json.loads(files["plugin.json"])
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ServerError(f"plugin.json is not valid JSON: {error}") from None
     if not manifest:
         raise missing
@@ -349,7 +349,14 @@ def local_plugin(plugins_dir: Path | None, url: str) -> Record:
 def _local_files(plugins_dir: Path | None, path: str, refusal: ApiError) -> dict[str, str]:
     if plugins_dir is None:
         raise refusal
-    root = Path(plugins_dir).resolve()
+    try:
+        return _read_confined(Path(plugins_dir).resolve(), path, refusal)
+    except (OSError, ValueError, RuntimeError):
+        # A name too long, a NUL byte, a symlink loop: nothing the mock will read.
+        raise refusal from None
+
+
+def _read_confined(root: Path, path: str, refusal: ApiError) -> dict[str, str]:
     folder = (root / path).resolve()
     if not folder.is_relative_to(root) or not (folder / "plugin.json").is_file():
         raise refusal

@@ -93,7 +93,7 @@ def _manifest_changes(plugin: Record, manifest_text: str | None) -> Record:
         return {}
     try:
         manifest = json.loads(manifest_text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ServerError(f"update_source: plugin.json is not valid JSON ({error})") from None
     changes: Record = {}
     if _holds(manifest, "name") and manifest["name"] != plugin.get("name"):

@@ -268,7 +268,7 @@ def _form_config(call: Call) -> dict[str, Any] | None:
     raw = call.data["config"]
     try:
         config = json.loads(raw)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ServerError(f"the `config` form field is not JSON ({error})") from None
     if not isinstance(config, dict):
         raise ServerError(f"the `config` form field holds a {type(config).__name__}, not an object")

@@ -1,0 +1,115 @@
+"""Who may use the control plane. On loopback anyone local may; beyond it, only who sends the
+control token. A token set on purpose is required wherever the server listens.
+
+The check is a `before_request` of the control blueprint, so it guards every /_mock/ route
+whatever WSGI server runs the app. `/_mock/health` stays open for container health checks,
+but without the token it says only whether the server is ready.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from dataclasses import dataclass
+
+from flask import Response, current_app, request
+
+from ..errors import NotAuthenticated
+from ..settings import CONTROL_TOKEN_OFF, Settings
+from . import control
+
+HEADER = "X-Mock-PostHog-Token"
+HEALTH_ENDPOINT = "mock_control.health"
+_HOW = (
+    f"send it in the {HEADER} header or as Authorization: Bearer <token> "
+    "(it is the server's MOCK_POSTHOG_CONTROL_TOKEN)"
+)
+
+
+class ControlTokenRequired(NotAuthenticated):
+    default_code = "control_token_required"
+    default_detail = f"The control plane needs the control token: {_HOW}."
+
+
+class ControlTokenInvalid(NotAuthenticated):
+    default_code = "control_token_invalid"
+    default_detail = f"The control token sent is not this server's: {_HOW}."
+
+
+@dataclass(frozen=True)
+class Protection:
+    """What guards the control plane of a server with these settings."""
+
+    token: str | None  # required from every control request when set
+    turned_off: bool  # MOCK_POSTHOG_CONTROL_TOKEN=off: the user opened it on purpose
+    loopback: bool
+
+    @property
+    def refused(self) -> bool:
+        """Serving would open the control plane to the network without anyone asking for it."""
+        return self.token is None and not self.turned_off and not self.loopback
+
+    def describe(self, host: str) -> str:
+        if self.token:
+            return "the control plane /_mock/ requires the control token"
+        if not self.loopback:
+            return (
+                f"the control plane /_mock/ is OPEN to anyone who can reach {host}: "
+                "its token was turned off"
+            )
+        return f"the control plane /_mock/ is open: {host} is loopback, reachable from here only"
+
+
+def protection(settings: Settings) -> Protection:
+    return Protection(
+        token=settings.required_control_token,
+        turned_off=settings.control_token_off,
+        loopback=is_loopback(settings.host),
+    )
+
+
+def refusal_message(host: str) -> str:
+    return (
+        f"refusing to serve the control plane /_mock/ without a token on {host}, which is not "
+        "loopback: set MOCK_POSTHOG_CONTROL_TOKEN (or --control-token) to a secret that "
+        "control requests send, or turn the protection off on purpose with "
+        f"--no-control-token or MOCK_POSTHOG_CONTROL_TOKEN={CONTROL_TOKEN_OFF}"
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Only addresses that cannot be reached from another machine; a name other than
+    localhost might resolve to anything, so it counts as beyond loopback."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def sent_token() -> str | None:
+    sent = request.headers.get(HEADER)
+    if sent is not None:
+        return sent
+    authorization = request.headers.get("Authorization", "")
+    scheme, _, value = authorization.partition(" ")
+    return value.strip() if scheme == "Bearer" else None
+
+
+def has_token() -> bool:
+    """Whether this control request may see everything: no token is required, or it sent it."""
+    token = current_app.extensions["mock_posthog"].settings.required_control_token
+    if token is None:
+        return True
+    sent = sent_token()
+    return sent is not None and hmac.compare_digest(sent.encode(), token.encode())
+
+
+@control.before_request
+def _require_token() -> Response | None:
+    if has_token() or request.endpoint == HEALTH_ENDPOINT:
+        return None  # health answers only its status without the token
+    if sent_token() is None:
+        raise ControlTokenRequired()
+    raise ControlTokenInvalid()
