@@ -57,7 +57,8 @@ def render_plugin(store: Store, plugin: Record) -> dict[str, Any]:
         "is_global": bool(plugin.get("is_global")),
         "organization_id": plugin["organization_id"],
         "organization_name": organization["name"] if organization else "",
-        "capabilities": plugin.get("capabilities", {}),
+        # A non-null JSONField: a fixture's null stands for its default.
+        "capabilities": {} if plugin.get("capabilities") is None else plugin["capabilities"],
         "metrics": plugin.get("metrics", {}),
         "public_jobs": plugin.get("public_jobs", {}),
     }
