@@ -10,6 +10,7 @@ unexpected exception in the server.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ from mock_posthog.openapi import document
 from tests.end_to_end.server import Served, serving
 
 API_KEY = "phx_mock_personal_api_key"
-MAX_EXAMPLES = 15
+# A longer hunt: MOCK_POSTHOG_FUZZ_EXAMPLES=500 python -m pytest tests/contract/test_schemathesis.py
+MAX_EXAMPLES = int(os.environ.get("MOCK_POSTHOG_FUZZ_EXAMPLES", "15"))
 SEED = 20230101
 DEADLINE = timedelta(seconds=5)
 BUDGET_SECONDS = 120
@@ -94,7 +96,8 @@ def live() -> Iterator[Live]:
         log = live.new_log()
     assert UNEXPECTED not in log, log[log.find(UNEXPECTED) :][:4000]
     elapsed = time.monotonic() - started
-    assert elapsed < BUDGET_SECONDS, f"the schemathesis step took {elapsed:.0f} s"
+    if MAX_EXAMPLES <= 15:
+        assert elapsed < BUDGET_SECONDS, f"the schemathesis step took {elapsed:.0f} s"
 
 
 @schema.parametrize()
