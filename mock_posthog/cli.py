@@ -14,7 +14,7 @@ from types import FrameType
 
 from werkzeug.serving import make_server
 
-from .fixtures import FixtureError, read_file
+from .fixtures import FixtureError, problems
 from .settings import Settings
 from .store import DataFileError
 from .version import __version__
@@ -116,16 +116,15 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    failed = False
+    """Every error of the files, each with its file and path, as `serve --fixtures` would
+    refuse them; exit 1 when there is one."""
+    errors = problems(arguments.files)
     for path in arguments.files:
-        try:
-            read_file(path)
-        except FixtureError as error:
-            print(f"{error.source}: {error.path}: {error.message}")
-            failed = True
-        else:
+        if not any(error.source == str(path) for error in errors):
             print(f"{path}: ok")
-    return 1 if failed else 0
+    for error in errors:
+        print(f"{error.source}: {error.path}: {error.message}")
+    return 1 if errors else 0
 
 
 def _print_openapi(arguments: argparse.Namespace) -> int:
