@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     document = commands.add_parser("openapi", help="print the OpenAPI document of the API")
+    document.add_argument(
+        "--control",
+        action="store_true",
+        help="print the control plane's document (/_mock/openapi.json) instead",
+    )
     document.set_defaults(run=_print_openapi)
 
     health = commands.add_parser("health", help="exit 0 when a server says it is ready")
@@ -133,7 +138,13 @@ def _print_openapi(arguments: argparse.Namespace) -> int:
     from .api import ROUTES
     from .openapi import document
 
-    print(json.dumps(document(ROUTES), indent=2))
+    if arguments.control:
+        from .app import create_app
+        from .control.document import document as control_document
+
+        print(json.dumps(control_document(create_app(Settings())), indent=2))
+    else:
+        print(json.dumps(document(ROUTES), indent=2))
     return 0
 
 
