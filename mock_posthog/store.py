@@ -12,6 +12,7 @@ half-way, or a save that fails (disk full, read-only file), leaves the memory as
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import threading
@@ -165,7 +166,17 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 def _copy(record: Mapping[str, Any]) -> Record:
     """A deep, JSON-clean copy: what is stored can always be saved, and callers can't alias it."""
-    return orjson.loads(orjson.dumps(record))
+    try:
+        return orjson.loads(orjson.dumps(record))
+    except TypeError:
+        # An integer beyond 64 bits, which PostgreSQL's jsonb keeps but orjson cannot write:
+        # kept as the nearest float, as orjson reads such a number.
+        return json.loads(json.dumps(record), parse_int=_int64_or_float)
+
+
+def _int64_or_float(text: str) -> int | float:
+    value = int(text)
+    return value if -(2**63) <= value < 2**64 else float(text)
 
 
 class Store:
