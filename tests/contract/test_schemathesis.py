@@ -105,7 +105,7 @@ def live() -> Iterator[Live]:
 def test_every_operation_answers_as_its_document_says(case: Any, live: Live) -> None:
     if live.changed:  # back to the seeded world, so that every case starts from it
         live.session.post(f"{live.url}/_mock/reset", timeout=10).raise_for_status()
-    response = case.call(base_url=live.url, session=live.session)
+    response = case.call(base_url=live.url, session=live.session, timeout=10)
     # A refused request changes nothing (each runs in a transaction); GETs change nothing but
     # the latest tag that check_for_updates refreshes.
     live.changed = response.status_code < 400 and (
