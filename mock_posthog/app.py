@@ -7,13 +7,20 @@ import logging
 from typing import Any
 
 import orjson
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from . import faults, journal, openapi, routing
 from .api import ROUTES
 from .control import control
-from .errors import ApiError, NotFound, ParseError, RequestTooLarge, ServerError
+from .errors import (
+    ApiError,
+    MethodNotAllowed,
+    NotFound,
+    ParseError,
+    RequestTooLarge,
+    ServerError,
+)
 from .schemas import SchemaMismatch
 from .settings import Settings
 from .store import StoreWriteError
@@ -68,7 +75,22 @@ def _http_error(error: HTTPException) -> Response:
         return render_error(RequestTooLarge(request.max_content_length or 0))
     if error.code == 400:
         return render_error(ParseError(f"Malformed request: {error.description}"))
+    if error.code == 405:
+        return _method_not_allowed(error)
     return render_error(ServerError(f"unexpected HTTP error {error.code}: {error.description}"))
+
+
+def _method_not_allowed(error: HTTPException) -> Response:
+    """A method no rule names (TRACE, QUERY). Django hands any method to PostHog's view, which
+    authenticates and checks permissions before DRF answers 405, so an API route's own pipeline
+    answers; anywhere else it is a plain 405."""
+    endpoint, args = current_app.url_map.bind_to_environ(request.environ).match(method="OPTIONS")
+    if endpoint in current_app.extensions.get(routing.ROUTES_BY_ENDPOINT, {}):
+        try:
+            return current_app.view_functions[endpoint](**args)
+        except ApiError as refusal:
+            return render_error(refusal)
+    return render_error(MethodNotAllowed(request.method, list(getattr(error, "valid_methods", []))))
 
 
 def _unexpected_error(error: Exception) -> Response:

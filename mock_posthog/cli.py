@@ -14,7 +14,7 @@ from types import FrameType
 
 from werkzeug.serving import make_server
 
-from .fixtures import FixtureError, read_file
+from .fixtures import FixtureError, problems
 from .settings import Settings
 from .store import DataFileError
 from .version import __version__
@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     document = commands.add_parser("openapi", help="print the OpenAPI document of the API")
+    document.add_argument(
+        "--control",
+        action="store_true",
+        help="print the control plane's document (/_mock/openapi.json) instead",
+    )
     document.set_defaults(run=_print_openapi)
 
     health = commands.add_parser("health", help="exit 0 when a server says it is ready")
@@ -143,16 +148,15 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    failed = False
+    """Every error of the files, each with its file and path, as `serve --fixtures` would
+    refuse them; exit 1 when there is one."""
+    errors = problems(arguments.files)
     for path in arguments.files:
-        try:
-            read_file(path)
-        except FixtureError as error:
-            print(f"{error.source}: {error.path}: {error.message}")
-            failed = True
-        else:
+        if not any(error.source == str(path) for error in errors):
             print(f"{path}: ok")
-    return 1 if failed else 0
+    for error in errors:
+        print(f"{error.source}: {error.path}: {error.message}")
+    return 1 if errors else 0
 
 
 def _print_openapi(arguments: argparse.Namespace) -> int:
@@ -161,7 +165,13 @@ def _print_openapi(arguments: argparse.Namespace) -> int:
     from .api import ROUTES
     from .openapi import document
 
-    print(json.dumps(document(ROUTES), indent=2))
+    if arguments.control:
+        from .app import create_app
+        from .control.document import document as control_document
+
+        print(json.dumps(control_document(create_app(Settings())), indent=2))
+    else:
+        print(json.dumps(document(ROUTES), indent=2))
     return 0
 
 

@@ -11,36 +11,89 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .openapi import component_name, error_statuses
 from .routing import Route
 
 ROUTES_MARKER = "routes"
 DIFFERENCES_MARKER = "differences"
 
 
-def differences() -> list[dict[str, Any]]:
+def differences() -> dict[str, list[dict[str, Any]]]:
+    """The documented differences: `routes` (bodies, parameters and behaviours of operations)
+    and `fields` (one aspect of one resource field each)."""
     text = resources.files("mock_posthog").joinpath("differences.json").read_text("utf-8")
     return json.loads(text)
 
 
 def routes_table(routes: Iterable[Route]) -> str:
     lines = [
-        "| method | path | operation | PostHog behaviours implemented |",
-        "|---|---|---|---|",
+        "| method | path | operation | answers | errors | PostHog behaviours implemented |",
+        "|---|---|---|---|---|---|",
     ]
     for route in routes:
         behaviours = "; ".join(route.behaviours) or "as documented"
-        lines.append(f"| {route.method} | `{route.path}` | `{route.operation_id}` | {behaviours} |")
+        errors = " ".join(str(status) for status in error_statuses(route))
+        lines.append(
+            f"| {route.method} | `{route.path}` | `{route.operation_id}` | {_answer(route)} "
+            f"| {errors} | {behaviours} |"
+        )
     return "\n".join(lines)
 
 
+def _answer(route: Route) -> str:
+    """The success status and what comes with it: `200 PluginConfig`, `204 no body`."""
+    if route.response_schema:
+        return f"{route.status} {component_name(route.response_schema)}"
+    if route.media_type != "application/json":
+        return f"{route.status} `{route.media_type}`"
+    return f"{route.status} no body"
+
+
 def differences_section() -> str:
+    return "\n\n".join([_route_differences(), _field_differences()])
+
+
+def _route_differences() -> str:
     lines = ["| where | PostHog's docs say | PostHog's server does (and so does the mock) |"]
     lines.append("|---|---|---|")
-    for difference in differences():
+    for difference in differences()["routes"]:
         operations = ", ".join(f"`{operation}`" for operation in difference["operations"])
         where = f"{difference['topic']} ({operations})"
         lines.append(f"| {where} | {difference['docs']} | {difference['server']} |")
     return "\n".join(lines)
+
+
+_ASPECTS = {
+    "type": "{}",
+    "nullable": "{}",
+    "maxLength": "at most {} characters",
+    "enum": "one of {}",
+    "format": "format {}",
+    "items": "items {}",
+    "presence": "{}",
+}
+_NOTHING = {"maxLength": "no length limit", "enum": "any value", "format": "no format"}
+
+
+def _field_differences() -> str:
+    """One row per field: each aspect that differs, as the docs and the server have it."""
+    lines = ["| resource field | PostHog's docs say | PostHog's server does | why |"]
+    lines.append("|---|---|---|---|")
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for difference in differences()["fields"]:
+        by_field.setdefault(f"{difference['schema']}.{difference['field']}", []).append(difference)
+    for field, entries in by_field.items():
+        docs = "; ".join(_aspect(entry["aspect"], entry["docs"]) for entry in entries)
+        server = "; ".join(_aspect(entry["aspect"], entry["server"]) for entry in entries)
+        why = " ".join(entry["note"] for entry in entries)
+        lines.append(f"| `{field}` | {docs} | {server} | {why} |")
+    return "\n".join(lines)
+
+
+def _aspect(aspect: str, value: str) -> str:
+    if value == "none" and aspect in _NOTHING:
+        return _NOTHING[aspect]
+    return _ASPECTS[aspect].format(value)
 
 
 def generated_sections(routes: Iterable[Route]) -> dict[str, str]:

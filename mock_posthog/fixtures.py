@@ -8,7 +8,7 @@ replaces the earlier one. A bad file is refused whole, with the path of its firs
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -56,24 +56,54 @@ def _default_world_text() -> str:
 
 def load_files(paths: Iterable[Path]) -> Tables:
     """The files merged in order; a broken reference is reported in the file that made it."""
-    files = [(str(path), read_file(path)) for path in paths]
+    tables, origins = _merged([(str(path), read_file(path)) for path in paths])
+    check_references(tables, origins)
+    return tables
+
+
+def _merged(files: list[tuple[str, Tables]]) -> tuple[Tables, dict[int, tuple[str, int]]]:
     origins = {
         id(record): (source, index)
         for source, file_tables in files
         for rows in file_tables.values()
         for index, record in enumerate(rows)
     }
-    return merge((tables for _, tables in files), origins)
+    return _merge_tables(tables for _, tables in files), origins
 
 
 def read_file(path: Path) -> Tables:
+    return parse(_read_json(path), str(path))
+
+
+def _read_json(path: Path) -> Any:
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
+        return json.loads(Path(path).read_text("utf-8"))
     except OSError as error:
         raise FixtureError(str(path), "$", f"cannot be read: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FixtureError(str(path), "$", f"is not valid JSON: {error}") from None
-    return parse(data, str(path))
+
+
+def problems(paths: Iterable[Path]) -> list[FixtureError]:
+    """Everything wrong with these files as `serve --fixtures` would load them: each file that
+    cannot be read, every field that breaks the schema and, when the files are sound, every
+    reference to a record that none of them holds."""
+    found: list[FixtureError] = []
+    for path in paths:
+        try:
+            data = _read_json(path)
+        except FixtureError as error:
+            found.append(error)
+            continue
+        found += [
+            FixtureError(str(path), mismatch.path, mismatch.message)
+            for mismatch in schemas.fixture_mismatches(data)
+        ]
+    if not found:
+        files = [(str(path), read_file(path)) for path in paths]
+        tables, origins = _merged(files)
+        found = list(_broken_references(tables, origins))
+    return found
 
 
 def parse(data: Any, source: str) -> Tables:
@@ -111,6 +141,12 @@ def _with_file_defaults(file_schema: Mapping[str, Any], file: Mapping[str, Any])
 def merge(worlds: Iterable[Tables], origins: Mapping[int, tuple[str, int]] | None = None) -> Tables:
     """Later records replace earlier ones with the same key, in the earlier one's place; the
     references of the result are checked (`origins` says where each record came from)."""
+    tables = _merge_tables(worlds)
+    check_references(tables, origins)
+    return tables
+
+
+def _merge_tables(worlds: Iterable[Tables]) -> Tables:
     merged: dict[str, dict[Any, dict[str, Any]]] = {}
     for world in worlds:
         for table, records in world.items():
@@ -119,13 +155,18 @@ def merge(worlds: Iterable[Tables], origins: Mapping[int, tuple[str, int]] | Non
             for record in records:
                 # A record without a key (an activity entry, say) replaces nothing.
                 rows[record[key] if key in record else object()] = record
-    tables = {table: list(rows.values()) for table, rows in merged.items()}
-    check_references(tables, origins)
-    return tables
+    return {table: list(rows.values()) for table, rows in merged.items()}
 
 
 def check_references(tables: Tables, origins: Mapping[int, tuple[str, int]] | None = None) -> None:
     """Each reference names a record that exists; UUIDs match without case or dashes."""
+    for broken in _broken_references(tables, origins):
+        raise broken
+
+
+def _broken_references(
+    tables: Tables, origins: Mapping[int, tuple[str, int]] | None
+) -> Iterator[FixtureError]:
     for table, field, target in REFERENCES:
         known = {_comparable(record.get("id")) for record in tables.get(target, [])}
         for index, record in enumerate(tables.get(table, [])):
@@ -135,7 +176,7 @@ def check_references(tables: Tables, origins: Mapping[int, tuple[str, int]] | No
                     source, where = (origins or {}).get(id(record), ("fixtures", index))
                     path = schemas.json_path([table, where, field])
                     message = f"{value!r} is not the id of any record in {target}"
-                    raise FixtureError(source, path, message)
+                    yield FixtureError(source, path, message)
 
 
 def _comparable(value: Any) -> Any:

@@ -8,24 +8,49 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import schemas
+from .payload import BODY_METHODS
 from .routing import Route
 from .version import __version__
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 _ERROR_DESCRIPTIONS = {
-    400: "Invalid body: PostHog's validation error, with the field in `attr`.",
+    400: "A body that cannot be parsed, or PostHog's validation error, with the field in `attr`.",
     401: "No personal API key, or one that is not valid.",
     403: "Not a member, a plugin access level too low, or a key without the scope.",
     404: "No such organization, project or object.",
     413: "The body is larger than the server's limit.",
     415: "A content type other than JSON, form or multipart.",
-    500: "Where PostHog answers 500 too (see the description).",
+    429: (
+        "Throttled, as PostHog throttles each personal API key (480 requests a minute, 4800 an "
+        "hour). Off unless switched on (`--rate-limit`, `PUT /_mock/rate_limit`)."
+    ),
+    500: "PostHog's generic server error, where PostHog answers 500 too:",
 }
+_ERROR_HEADERS = {
+    401: {
+        "WWW-Authenticate": {
+            "required": True,
+            "description": "`Bearer`: a personal API key is expected.",
+            "schema": {"type": "string", "const": "Bearer"},
+        }
+    },
+    429: {
+        "Retry-After": {
+            "required": True,
+            "description": "Seconds until the key may call again.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+}
+# Statuses every route can answer: the key, the organization or project, and the throttle.
+_ALWAYS = (401, 403, 404, 429)
+# Statuses a route that may read a body can answer when it reads one.
+_BODY_ERRORS = (400, 413, 415)
 _PATH_PARAMETERS = {
-    "organization_id": ({"type": "string"}, "The organization's UUID, or `@current`."),
-    "project_id": ({"type": "string"}, "The project's id, or `@current`."),
-    "id": ({"type": "integer"}, "The object's id."),
-    "plugin_config_id": ({"type": "integer"}, "The plugin config's id."),
+    "organization_id": ({"type": "string"}, "The organization's UUID, or `@current`.", "@current"),
+    "project_id": ({"type": "string"}, "The project's id, or `@current`.", "@current"),
+    "id": ({"type": "integer"}, "The object's id.", None),
+    "plugin_config_id": ({"type": "integer"}, "The plugin config's id.", None),
 }
 # Schema files that describe no part of the API.
 _NOT_API = {"fixtures.json"}
@@ -101,8 +126,8 @@ def _operation(route: Route) -> dict[str, Any]:
         "parameters": _parameters(route),
         "responses": _responses(route),
     }
-    if route.behaviours or route.server_errors:
-        operation["description"] = _description(route)
+    if route.behaviours:
+        operation["description"] = "\n".join(f"- {behaviour}" for behaviour in route.behaviours)
     if route.request_schema:
         body = {"schema": _reference(route.request_schema)}
         operation["requestBody"] = {
@@ -116,25 +141,20 @@ def _operation(route: Route) -> dict[str, Any]:
     return operation
 
 
-def _description(route: Route) -> str:
-    lines = [f"- {behaviour}" for behaviour in route.behaviours]
-    lines += [f"- answers 500 when {cause}, as PostHog does" for cause in route.server_errors]
-    return "\n".join(lines)
-
-
 def _parameters(route: Route) -> list[dict[str, Any]]:
     parameters = []
     for name in re.findall(r"\{(\w+)\}", route.path):
-        schema, description = _PATH_PARAMETERS[name]
-        parameters.append(
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": schema,
-                "description": description,
-            }
-        )
+        schema, description, example = _PATH_PARAMETERS[name]
+        parameter = {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": schema,
+            "description": description,
+        }
+        if example is not None:
+            parameter["example"] = example
+        parameters.append(parameter)
     for param in route.query:
         schema = {"type": "array", "items": param.schema} if param.repeatable else param.schema
         entry = {"name": param.name, "in": "query", "required": False, "schema": schema}
@@ -145,19 +165,43 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
     return parameters
 
 
+def error_statuses(route: Route) -> list[int]:
+    """The error statuses the route can answer: what every route can, what reading a body can
+    give, and the 400s and 500s PostHog answers there."""
+    statuses = set(_ALWAYS)
+    if route.method in BODY_METHODS:
+        statuses.update(_BODY_ERRORS)
+    if route.bad_requests:
+        statuses.add(400)
+    if route.server_errors:
+        statuses.add(500)
+    return sorted(statuses)
+
+
 def _responses(route: Route) -> dict[str, Any]:
     responses: dict[str, Any] = {str(route.status): _success(route)}
-    statuses = [401, 403, 404]
-    if route.request_schema:
-        statuses = [400, *statuses, 413, 415]
-    if route.server_errors:
-        statuses.append(500)
-    for status in sorted(statuses):
-        responses[str(status)] = {
-            "description": _ERROR_DESCRIPTIONS[status],
-            "content": {"application/json": {"schema": ERROR_REF}},
-        }
+    for status in error_statuses(route):
+        responses[str(status)] = _error_response(route, status)
     return responses
+
+
+def _error_response(route: Route, status: int) -> dict[str, Any]:
+    description = _ERROR_DESCRIPTIONS[status]
+    causes = {400: route.bad_requests, 500: route.server_errors}.get(status, ())
+    if status == 400 and route.method not in BODY_METHODS:
+        description = "PostHog's validation error, when:"
+    elif status == 400 and causes:
+        description += " Also when:"
+    if causes:
+        description = "\n".join([description, *(f"- {cause}" for cause in causes)])
+    response: dict[str, Any] = {"description": description}
+    if status in route.bare_errors:
+        response["description"] += " PostHog answers some of these with no body at all."
+    else:
+        response["content"] = {"application/json": {"schema": ERROR_REF}}
+    if status in _ERROR_HEADERS:
+        response["headers"] = _ERROR_HEADERS[status]
+    return response
 
 
 def _success(route: Route) -> dict[str, Any]:

@@ -57,6 +57,10 @@ class Route:
     media_type: str = "application/json"  # of the success response
     # Why PostHog answers 500 on this route, where it does; the mock answers the same.
     server_errors: tuple[str, ...] = ()
+    # Why PostHog answers 400 on this route, beyond a body it cannot parse or validate.
+    bad_requests: tuple[str, ...] = ()
+    # Error statuses PostHog answers on this route with no body at all (DRF's bare Response).
+    bare_errors: tuple[int, ...] = ()
 
     @property
     def parent(self) -> str:

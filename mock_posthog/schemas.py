@@ -75,14 +75,25 @@ def check_fixture(data: Any) -> None:
     _raise_first("fixtures.json", data)
 
 
-def _raise_first(name: str, instance: Any) -> None:
-    """Raise for the error that comes first in the document, as a reader meets it."""
+def fixture_mismatches(data: Any) -> list[SchemaMismatch]:
+    """Every place where a fixture file breaks its schema, in document order."""
+    return mismatches("fixtures.json", data)
+
+
+def mismatches(name: str, instance: Any) -> list[SchemaMismatch]:
+    """Every error, in the order a reader meets them in the document."""
     located = [
         (_error_path(error), error.message) for error in validator(name).iter_errors(instance)
     ]
-    if located:
-        path, message = min(located, key=lambda found: _document_order(instance, found[0]))
-        raise SchemaMismatch(name, json_path(path), message)
+    located.sort(key=lambda found: _document_order(instance, found[0]))
+    return [SchemaMismatch(name, json_path(path), message) for path, message in located]
+
+
+def _raise_first(name: str, instance: Any) -> None:
+    """Raise for the error that comes first in the document, as a reader meets it."""
+    found = mismatches(name, instance)
+    if found:
+        raise found[0]
 
 
 def _error_path(error: ValidationError) -> list[str | int]:

@@ -12,6 +12,7 @@ half-way, or a save that fails (disk full, read-only file), leaves the memory as
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import threading
@@ -170,7 +171,16 @@ def _copy(record: Mapping[str, Any]) -> Record:
     try:
         return orjson.loads(orjson.dumps(record))
     except orjson.JSONEncodeError as error:
+        if "64-bit" in str(error):
+            # An integer beyond 64 bits, which PostgreSQL's jsonb keeps but orjson cannot write:
+            # kept as the nearest float, as orjson reads such a number.
+            return _copy(json.loads(json.dumps(record), parse_int=_int64_or_float))
         raise StoreWriteError(f"cannot store the value: {error}") from None
+
+
+def _int64_or_float(text: str) -> int | float:
+    value = int(text)
+    return value if -(2**63) <= value < 2**64 else float(text)
 
 
 class Store:

@@ -12,9 +12,27 @@ from typing import Any
 
 from .. import activity, auth, records, upstream
 from ..errors import ServerError
-from ..routing import Call, Route
+from ..routing import Call, QueryParam, Route
 from ..store import Record
-from .plugins import BASE, DETAIL, render_plugin, visible_plugin
+from .plugins import (
+    BAD_ARCHIVE,
+    BASE,
+    DETAIL,
+    NO_PLUGIN_JSON,
+    UNPARSABLE_URL,
+    UPSTREAM_FAILS,
+    render_plugin,
+    visible_plugin,
+)
+
+ACTIVITY_QUERY = (
+    QueryParam(
+        "limit", {"type": "integer", "minimum": 1, "default": 10}, "Entries per page (default 10)."
+    ),
+    QueryParam(
+        "page", {"type": "integer", "minimum": 1, "default": 1}, "The page, from 1 (default 1)."
+    ),
+)
 
 
 def check_for_updates(call: Call) -> dict[str, Any]:
@@ -167,6 +185,11 @@ ROUTES = [
             "source plugin answers 500",
             "unreachable upstream answers 500",
         ),
+        server_errors=(
+            "the plugin has no URL (a source plugin)",
+            "the plugin's URL is not a GitHub, GitLab or npm URL (a `file:` plugin, say)",
+            UPSTREAM_FAILS,
+        ),
     ),
     Route(
         "plugins_source_retrieve",
@@ -193,6 +216,13 @@ ROUTES = [
             "name and config_schema synced from plugin.json",
             "invalid plugin.json answers 500 and keeps nothing",
         ),
+        server_errors=(
+            "the body is not a JSON object",
+            f"a file name is longer than {upstream.FILENAME_LENGTH} characters",
+            "a file's new text is an object or an array",
+            "plugin.json is not valid JSON, is not an object PostHog can read `name` and `config` "
+            f"from, or its `name` is not text of at most {upstream.NAME_LENGTH} characters",
+        ),
     ),
     Route(
         "plugins_upgrade_create",
@@ -209,6 +239,8 @@ ROUTES = [
             "plugin_type becomes custom",
             "unreachable upstream answers 500",
         ),
+        server_errors=(UNPARSABLE_URL, UPSTREAM_FAILS, BAD_ARCHIVE),
+        bad_requests=(NO_PLUGIN_JSON,),
     ),
     Route(
         "plugins_activity_retrieve",
@@ -223,6 +255,12 @@ ROUTES = [
             "newest first",
             "the caller's current project, not the URL's organization",
             "bad limit or page answers 500",
+        ),
+        query=ACTIVITY_QUERY,
+        server_errors=(
+            "`limit` or `page` is not an integer",
+            "`limit` is below 1, or `page` is not one of the pages there are",
+            "the caller has no current project",
         ),
     ),
     Route(

@@ -140,6 +140,7 @@ ROUTES = [
         "frontend",
         frontend,
         "The config's frontend app, as JavaScript.",
+        media_type="application/javascript",
         behaviours=(
             "application/javascript",
             "transpiled code, or no_frontend / transpiling / error stubs",
@@ -157,6 +158,15 @@ ROUTES = [
             "checked against the plugin's public_jobs",
             "200 with an empty body",
             "job_triggered activity; recorded for tests",
+        ),
+        server_errors=(
+            "the body, its `job` or the job's `payload` is not a JSON object",
+            "the plugin's public_jobs is not an object of job specs",
+        ),
+        bad_requests=(
+            "the organization is below CONFIG access",
+            "the job has no `type`; the plugin has no such public job; the payload lacks a "
+            "required field, sets an admin-only one or has an unknown one",
         ),
     ),
 ]

@@ -13,6 +13,12 @@ from ..errors import ServerError
 from ..store import Record, Store
 from .plugins import render_plugin
 
+# Why a route that renders a config answers 500, as PostHog's secret-field scan does.
+SECRET_SCAN_FAILS = (
+    "the plugin's config_schema is not a list of fields PostHog's secret-field scan can read "
+    "(an object with a key containing `secret`, a number, a field without `key`)"
+)
+
 
 def secret_fields(plugin: Record) -> set[str]:
     """The keys of the plugin's config schema marked `"secret": true`.

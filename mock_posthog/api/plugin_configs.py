@@ -19,12 +19,16 @@ from ..schemas import check_request
 from ..store import Record
 from .plugin_attachments import apply_attachment_changes
 from .plugin_config_activity import config_changes, log_config_activity
-from .plugin_config_rendering import plugin_of, render_config, secret_fields
+from .plugin_config_rendering import SECRET_SCAN_FAILS, plugin_of, render_config, secret_fields
 from .plugins import plugin_id as path_id
 
 BASE = "/api/projects/{project_id}/plugin_configs/"
 DETAIL = BASE + "{id}/"
 NOT_CONFIGURABLE = "Plugin configuration is not available for the current organization!"
+FORM_FAILS = (
+    "the `config` form field is not a JSON object",
+    "a `remove_attachment[key]` field names no attachment of the config",
+)
 JSON_CONFIG_IGNORED = (
     "PostHog ignores `config` in a JSON body: it reads `config` only from a form or multipart "
     "field holding a JSON string, so the stored config is unchanged"
@@ -290,6 +294,8 @@ ROUTES = [
             "empty below CONFIG access",
             "limit/offset paging",
         ),
+        query=pagination.QUERY,
+        server_errors=(SECRET_SCAN_FAILS,),
     ),
     Route(
         "plugin_configs_create",
@@ -308,6 +314,8 @@ ROUTES = [
             "secrets masked, attachments",
             "400 below CONFIG access",
         ),
+        server_errors=(SECRET_SCAN_FAILS, *FORM_FAILS),
+        bad_requests=("the organization is below CONFIG access",),
     ),
     Route(
         "plugin_configs_retrieve",
@@ -318,6 +326,7 @@ ROUTES = [
         "Retrieve a plugin config, with its plugin.",
         response_schema="plugin_config.json",
         behaviours=("plugin_info filled", "other projects' configs 404"),
+        server_errors=(SECRET_SCAN_FAILS,),
     ),
     Route(
         "plugin_configs_update",
@@ -329,6 +338,7 @@ ROUTES = [
         request_schema="plugin_config_request.json",
         response_schema="plugin_config.json",
         behaviours=("plugin cannot change", "unchecked enabled form field disables"),
+        server_errors=(SECRET_SCAN_FAILS, *FORM_FAILS),
     ),
     Route(
         "plugin_configs_partial_update",
@@ -345,6 +355,7 @@ ROUTES = [
             "config_updated, enabled/disabled, attachment_* activity",
             "404 below CONFIG access",
         ),
+        server_errors=(SECRET_SCAN_FAILS, *FORM_FAILS),
     ),
     Route(
         "plugin_configs_destroy",
@@ -355,6 +366,8 @@ ROUTES = [
         "Disable a plugin config (it is not deleted).",
         status=204,
         behaviours=("only disables; the row stays", "bare 404 below CONFIG access"),
+        server_errors=("the id is not one of the project's configs",),
+        bare_errors=(404,),
     ),
     Route(
         "plugin_configs_rearrange_partial_update",
@@ -370,5 +383,11 @@ ROUTES = [
             "order_changed activity (scope Plugin)",
             "answers the array of enabled configs",
         ),
+        server_errors=(
+            "the body or its `orders` is not a JSON object",
+            "an `orders` key is not an integer, or a changed order is not one",
+            SECRET_SCAN_FAILS,
+        ),
+        bad_requests=("the organization is below CONFIG access",),
     ),
 ]

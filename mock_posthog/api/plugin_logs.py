@@ -17,13 +17,29 @@ from typing import Any
 from .. import auth, pagination, records, schemas
 from ..clock import isoformat, parse_timestamp
 from ..errors import ServerError, ValidationFailed
-from ..routing import Call, Route
+from ..routing import Call, QueryParam, Route
 from ..store import Record
 from ..world import World
 from .plugin_configs import project_id
 
 PATH = "/api/projects/{project_id}/plugin_configs/{plugin_config_id}/logs/"
 TYPES = ("DEBUG", "LOG", "INFO", "WARN", "ERROR")
+QUERY = (
+    QueryParam(
+        "limit",
+        {"type": "integer", "minimum": 0},
+        "The newest entries to read, and the page size (default: all, in pages of 100).",
+    ),
+    pagination.QUERY[1],
+    QueryParam(
+        "after", {"type": "string", "format": "date-time"}, "Only entries strictly after this."
+    ),
+    QueryParam(
+        "before", {"type": "string", "format": "date-time"}, "Only entries strictly before this."
+    ),
+    QueryParam("search", {"type": "string"}, "Messages that contain this (ILIKE: `%`, `_`)."),
+    QueryParam("type_filter", {"enum": list(TYPES)}, "Only entries of these types.", True),
+)
 
 
 def list_log_entries(call: Call) -> dict[str, Any]:
@@ -209,5 +225,13 @@ ROUTES = [
             "400 for a non-integer limit",
             "unknown config ids list nothing",
         ),
+        query=QUERY,
+        server_errors=(
+            "`limit` is negative",
+            "`after` or `before` is not an ISO 8601 datetime",
+            f"a `type_filter` is not one of {', '.join(TYPES)}",
+            "the config id in the path is not an integer",
+        ),
+        bad_requests=("`limit` is not an integer",),
     ),
 ]

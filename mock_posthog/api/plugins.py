@@ -18,6 +18,14 @@ BASE = "/api/organizations/{organization_id}/plugins/"
 DETAIL = BASE + "{id}/"
 CANNOT_MANAGE_GLOBAL = "This organization can't manage global plugins!"
 MANAGED_ELSEWHERE = "This plugin installation is managed by another organization."
+# Why PostHog answers 500 where it reads a plugin from its URL (install, upgrade, updates).
+UNPARSABLE_URL = "the URL is not a GitHub, GitLab or npm URL, or has more than one `?`"
+UPSTREAM_FAILS = "the repository or package is unreachable, or has no release"
+BAD_ARCHIVE = (
+    "the archive's plugin.json is not a JSON object with a `name`, or a value of it does not "
+    "fit its column; or the archive has no main file (nor frontend.tsx or site.ts)"
+)
+NO_PLUGIN_JSON = "the archive has no plugin.json, or a stateless plugin has a config"
 WRITABLE_FIELDS = (
     "plugin_type",
     "name",
@@ -49,7 +57,8 @@ def render_plugin(store: Store, plugin: Record) -> dict[str, Any]:
         "is_global": bool(plugin.get("is_global")),
         "organization_id": plugin["organization_id"],
         "organization_name": organization["name"] if organization else "",
-        "capabilities": plugin.get("capabilities", {}),
+        # A non-null JSONField: a fixture's null stands for its default.
+        "capabilities": {} if plugin.get("capabilities") is None else plugin["capabilities"],
         "metrics": plugin.get("metrics", {}),
         "public_jobs": plugin.get("public_jobs", {}),
     }
@@ -262,8 +271,15 @@ ROUTES = [
             "writes an installed activity entry",
         ),
         server_errors=(
-            "the URL is not a GitHub, GitLab or npm URL",
-            "a non-source plugin without a url",
+            UNPARSABLE_URL,
+            "a plugin other than a source plugin comes without a `url`",
+            UPSTREAM_FAILS,
+            BAD_ARCHIVE,
+        ),
+        bad_requests=(
+            NO_PLUGIN_JSON,
+            "the organization already has a plugin from this URL",
+            "a `file:` URL is outside the plugins directory, or has no plugin.json",
         ),
     ),
     Route(
@@ -311,5 +327,6 @@ ROUTES = [
             "cascades to configs and source files",
             "writes an uninstalled activity entry",
         ),
+        bad_requests=("the plugin is global",),
     ),
 ]

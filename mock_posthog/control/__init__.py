@@ -33,6 +33,7 @@ def json_object() -> dict[str, Any]:
 from . import (  # noqa: E402, F401  (each registers its routes on the blueprint)
     clock_routes,
     control_token,
+    document,
     faults_routes,
     journal_routes,
     plugin_config_routes,
