@@ -128,9 +128,10 @@ def _serve(arguments: argparse.Namespace) -> int:
         logging.INFO if guard.loopback or guard.token else logging.WARNING,
         guard.describe(settings.host),
     )
-    print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
+    # A stop that comes as soon as the address is out must still find its handlers in place.
     signal.signal(signal.SIGTERM, _stop)
     try:
+        print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
         server.serve_forever()
     except (KeyboardInterrupt, SystemExit):
         pass
