@@ -101,9 +101,10 @@ def _serve(arguments: argparse.Namespace) -> int:
         print(f"mock-posthog: refusing the data file: {error}", file=sys.stderr)
         return 2
     server = make_server(settings.host, settings.port, app, threaded=True)
-    print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
     signal.signal(signal.SIGTERM, _stop)
     try:
+        # Printed once a stop signal is handled: a caller may signal as soon as it reads this.
+        print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
         server.serve_forever()
     except (KeyboardInterrupt, SystemExit):
         pass
