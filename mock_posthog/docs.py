@@ -77,7 +77,10 @@ _NOTHING = {"maxLength": "no length limit", "enum": "any value", "format": "no f
 
 def _field_differences() -> str:
     """One row per field: each aspect that differs, as the docs and the server have it."""
-    lines = ["| resource field | PostHog's docs say | PostHog's server does | why |"]
+    lines = [
+        "| resource field | PostHog's docs say "
+        "| PostHog's server does (and so does the mock) | why |"
+    ]
     lines.append("|---|---|---|---|")
     by_field: dict[str, list[dict[str, Any]]] = {}
     for difference in differences()["fields"]:
