@@ -123,8 +123,9 @@ def _serve(arguments: argparse.Namespace) -> int:
         logging.INFO if guard.loopback or guard.token else logging.WARNING,
         guard.describe(settings.host),
     )
-    print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
+    # Before the address: whoever reads it may stop the server at once, and must find it ready.
     signal.signal(signal.SIGTERM, _stop)
+    print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
     try:
         server.serve_forever()
     except (KeyboardInterrupt, SystemExit):
