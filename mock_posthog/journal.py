@@ -12,15 +12,19 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 import orjson
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
+from werkzeug.datastructures import EnvironHeaders, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from . import auth, payload, routing
+from .clock import isoformat
 from .errors import ApiError
 from .matching import path_matches
 
@@ -209,25 +213,44 @@ class JournalView:
 
 
 class Journal(JournalView):
-    """The in-memory journal of one world; `limit` 0 keeps every entry."""
+    """The in-memory journal of one world; `limit` 0 keeps every entry.
+
+    A request is kept as it was recorded (its headers, its body as parsed, the response's
+    bytes) and becomes an Entry (redacted, the response decoded) when the journal is first
+    read: recording costs a request little, and a full journal holds bytes, not objects."""
 
     def __init__(self, limit: int = 0) -> None:
-        self._entries: deque[Entry] = deque(maxlen=limit or None)
+        self._entries: deque[Entry | Recorded] = deque(maxlen=limit or None)
         self._evicted = 0
         self._next_id = 1
         self._lock = threading.Lock()
 
     def entries(self) -> list[Entry]:
         with self._lock:
-            return list(self._entries)
+            if not all(isinstance(entry, Entry) for entry in self._entries):
+                made = [
+                    entry if isinstance(entry, Entry) else entry.entry() for entry in self._entries
+                ]
+                self._entries.clear()
+                self._entries.extend(made)
+            return list(self._entries)  # type: ignore[arg-type]  # all made above
 
     @property
     def evicted(self) -> int:
         return self._evicted
 
     def add(self, **values: Any) -> Entry:
+        entry = self._append(lambda entry_id: Entry(id=entry_id, **values))
+        assert isinstance(entry, Entry)
+        return entry
+
+    def record(self, recorded: Callable[[int], Recorded]) -> None:
+        """Keep a request as recorded; `recorded` gets the entry's id."""
+        self._append(recorded)
+
+    def _append(self, make: Callable[[int], Entry | Recorded]) -> Entry | Recorded:
         with self._lock:
-            entry = Entry(id=self._next_id, **values)
+            entry = make(self._next_id)
             self._next_id += 1
             if self._entries.maxlen is not None and len(self._entries) == self._entries.maxlen:
                 self._evicted += 1
@@ -250,40 +273,94 @@ def install(app: Flask) -> None:
 
 
 def _start() -> None:
-    g.journal_started = (time.perf_counter(), current_app.extensions["mock_posthog"].now())
+    g.journal_started = (time.perf_counter(), current_app.extensions["mock_posthog"].clock.now())
 
 
 def _record(response: Response) -> Response:
-    if not request.path.startswith("/api/") or "journal_started" not in g:
+    this = request._get_current_object()  # type: ignore[attr-defined]
+    if not this.path.startswith("/api/") or "journal_started" not in g:
         return response
     world = current_app.extensions["mock_posthog"]
-    started, timestamp = g.journal_started
-    dropped = request.environ.get(DROPPED, False)
+    started, moment = g.journal_started
+    dropped = this.environ.get(DROPPED, False)
     route = routing.current_route()
-    body = _request_body()
+    body = _request_body(this, g.get(routing.REQUEST_BODY))
+    # Which config keys are secret depends on the plugins now, so it is settled now.
     secret_keys = _secret_config_keys(world.store.all("plugins")) if _has_config(body) else set()
-    world.journal.add(
-        time=timestamp,
-        duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        method=request.method,
-        path=request.path,
-        route=route.operation_id if route else None,
-        query=redact_query(request.args.to_dict(flat=False)),
-        headers=redact_headers(request.headers.items()),
-        body=redact_body(body, secret_keys),
-        status=None if dropped else response.status_code,
-        response=None if dropped else _response_body(response),
-        response_headers={} if dropped else dict(response.headers.items()),
-        notes=_without_key(list(g.get("notes", [])), body),
+    environ = this.environ
+    headers = {
+        name: value
+        for name, value in environ.items()
+        if name in _HEADER_KEYS or name.startswith("HTTP_")
+    }
+    world.journal.record(
+        partial(
+            Recorded,
+            moment=moment,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            method=this.method,
+            path=this.path,
+            route=route.operation_id if route else None,
+            query=this.args,
+            headers=headers,
+            body=body,
+            secret_keys=secret_keys,
+            status=None if dropped else response.status_code,
+            response=None if dropped else _response_content(response),
+            response_headers=None if dropped else response.headers.to_wsgi_list(),
+            notes=list(g.get("notes", [])),
+        )
     )
     return response
 
 
-def _request_body() -> Any:
+_HEADER_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the WSGI environ's headers without HTTP_
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A request as `_record` took it, before redaction and decoding."""
+
+    id: int
+    moment: datetime  # when it came, rendered as the entry's `time`
+    duration_ms: float
+    method: str
+    path: str
+    route: str | None
+    query: MultiDict[str, str]
+    headers: dict[str, Any]  # the environ's header items, as werkzeug's EnvironHeaders reads them
+    body: Any
+    secret_keys: set[str]
+    status: int | None
+    response: tuple[bytes | str, str] | None  # (content or what stands for it, mimetype)
+    response_headers: list[tuple[str, str]] | None
+    notes: list[str]
+
+    def entry(self) -> Entry:
+        headers = EnvironHeaders(self.headers)
+        return Entry(
+            id=self.id,
+            time=isoformat(self.moment),
+            duration_ms=self.duration_ms,
+            method=self.method,
+            path=self.path,
+            route=self.route,
+            query=redact_query(self.query.to_dict(flat=False)),
+            headers=redact_headers(headers.items()),
+            body=redact_body(self.body, self.secret_keys),
+            status=self.status,
+            response=None if self.response is None else _decoded(*self.response),
+            response_headers=dict(self.response_headers or []),
+            notes=_without_key(self.notes, self.body, headers, self.query) if self.notes else [],
+        )
+
+
+def _request_body(request: Request, read: payload.RequestBody | None) -> Any:
+    """The body as the route read it; parsed here only when the route never did."""
     if (request.content_length or 0) > BODY_LIMIT:
         return f"<{request.content_length} bytes, not recorded>"
     try:
-        parsed = payload.parse(request)
+        parsed = read.parsed() if read is not None and read.was_parsed else payload.parse(request)
     except ApiError:
         return request.get_data(cache=True).decode("utf-8", "replace")
     except HTTPException as refused:  # werkzeug's own refusal of the body, e.g. over the limit
@@ -291,16 +368,30 @@ def _request_body() -> Any:
     if parsed.files:
         files = {name: f"<file {file.filename!r}>" for name, file in parsed.files.items()}
         return {**parsed.data, **files}
-    return parsed.data if parsed.data != {} or request.get_data(cache=True) else None
+    return parsed.data if parsed.data != {} or _sent_a_body(request) else None
 
 
-def _response_body(response: Response) -> Any:
+def _sent_a_body(request: Request) -> bool:
+    """Whether the request has body bytes; werkzeug reads none without a Content-Length
+    unless the server has already read a chunked body."""
+    if not request.content_length and "wsgi.input_terminated" not in request.environ:
+        return False
+    return bool(request.get_data(cache=True))
+
+
+def _response_content(response: Response) -> tuple[bytes | str, str]:
     if response.is_streamed:
-        return "<streamed>"
+        return "<streamed>", response.mimetype
     content = response.get_data()
     if len(content) > RESPONSE_LIMIT:
-        return f"<{len(content)} bytes, not recorded>"
-    if response.mimetype == "application/json" and content:
+        return f"<{len(content)} bytes, not recorded>", response.mimetype
+    return content, response.mimetype
+
+
+def _decoded(content: bytes | str, mimetype: str) -> Any:
+    if isinstance(content, str):
+        return content
+    if mimetype == "application/json" and content:
         try:
             return orjson.loads(content)
         except orjson.JSONDecodeError:
@@ -312,8 +403,10 @@ def _has_config(body: Any) -> bool:
     return isinstance(body, Mapping) and "config" in body
 
 
-def _without_key(notes: list[str], body: Any) -> list[str]:
-    found = auth.find_key(request.headers, lambda: body, request.args)
+def _without_key(
+    notes: list[str], body: Any, headers: Mapping[str, str], query: Mapping[str, str]
+) -> list[str]:
+    found = auth.find_key(headers, lambda: body, query)
     if found is None:
         return notes
     return [note.replace(found[0], REDACTED) for note in notes]

@@ -32,6 +32,10 @@ class RequestBody:
         self._request = request
         self._parsed: Payload | None = None
 
+    @property
+    def was_parsed(self) -> bool:
+        return self._parsed is not None
+
     def parsed(self) -> Payload:
         if self._parsed is None:
             self._parsed = parse(self._request)
