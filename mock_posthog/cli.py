@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
-
-from werkzeug.serving import make_server
 
 from .fixtures import FixtureError, read_file
 from .settings import Settings
@@ -95,24 +91,17 @@ def _serve(arguments: argparse.Namespace) -> int:
     except DataFileError as error:
         print(f"mock-posthog: refusing the data file: {error}", file=sys.stderr)
         return 2
-    server = make_server(settings.host, settings.port, app, threaded=True)
-    print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    from .serving import serve
+
+    def listening(port: int) -> None:
+        print(f"http://{_display_host(settings.host)}:{port}", flush=True)
+
+    serve(app, settings.host, settings.port, listening)
     return 0
 
 
 def _display_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
 
 
 def _check(arguments: argparse.Namespace) -> int:
