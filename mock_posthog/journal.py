@@ -15,7 +15,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 import orjson
@@ -28,6 +27,7 @@ from .clock import isoformat
 from .errors import ApiError
 from .matching import path_matches
 
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 REDACTED = "[redacted]"
 DROPPED = "mock_posthog.dropped"  # set in the WSGI environ of a request whose connection drops
 NEAREST = 5  # how many near misses an assertion failure lists
@@ -244,9 +244,14 @@ class Journal(JournalView):
         assert isinstance(entry, Entry)
         return entry
 
-    def record(self, recorded: Callable[[int], Recorded]) -> None:
-        """Keep a request as recorded; `recorded` gets the entry's id."""
-        self._append(recorded)
+    def record(self, recorded: Recorded) -> None:
+        """Keep a request as recorded; it gets the next entry id."""
+
+        def numbered(entry_id: int) -> Recorded:
+            recorded.id = entry_id
+            return recorded
+
+        self._append(numbered)
 
     def _append(self, make: Callable[[int], Entry | Recorded]) -> Entry | Recorded:
         with self._lock:
@@ -267,37 +272,51 @@ class Journal(JournalView):
 # Recording: a before/after-request pair on the app.
 
 
+STARTED = "mock_posthog.started"  # in the WSGI environ: (perf_counter, the clock's now)
+
+
 def install(app: Flask) -> None:
-    app.before_request(_start)
+    """Record every /api/ request: the clock starts as the request comes in, before any other
+    step (a fault's latency included), and the entry is kept once the response is made."""
+    world = app.extensions["mock_posthog"]
+    app.wsgi_app = _Started(app.wsgi_app, world)  # type: ignore[method-assign]
     app.after_request(_record)
 
 
-def _start() -> None:
-    g.journal_started = (time.perf_counter(), current_app.extensions["mock_posthog"].clock.now())
+class _Started:
+    """Notes when each request came, in its WSGI environ."""
+
+    def __init__(self, wsgi_app: WSGIApp, world: Any) -> None:
+        self.wsgi_app, self.clock = wsgi_app, world.clock
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        environ[STARTED] = (time.perf_counter(), self.clock.now())
+        return self.wsgi_app(environ, start_response)
 
 
 def _record(response: Response) -> Response:
     this = request._get_current_object()  # type: ignore[attr-defined]
-    if not this.path.startswith("/api/") or "journal_started" not in g:
+    environ = this.environ
+    started = environ.get(STARTED)
+    if started is None or not this.path.startswith("/api/"):
         return response
+    began, moment = started
+    state = g._get_current_object()  # type: ignore[attr-defined]
     world = current_app.extensions["mock_posthog"]
-    started, moment = g.journal_started
-    dropped = this.environ.get(DROPPED, False)
+    dropped = environ.get(DROPPED, False)
     route = routing.current_route()
-    body = _request_body(this, g.get(routing.REQUEST_BODY))
+    body = _request_body(this, state.get(routing.REQUEST_BODY))
     # Which config keys are secret depends on the plugins now, so it is settled now.
     secret_keys = _secret_config_keys(world.store.all("plugins")) if _has_config(body) else set()
-    environ = this.environ
     headers = {
         name: value
         for name, value in environ.items()
         if name in _HEADER_KEYS or name.startswith("HTTP_")
     }
     world.journal.record(
-        partial(
-            Recorded,
+        Recorded(
             moment=moment,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            duration_ms=round((time.perf_counter() - began) * 1000, 3),
             method=this.method,
             path=this.path,
             route=route.operation_id if route else None,
@@ -308,7 +327,7 @@ def _record(response: Response) -> Response:
             status=None if dropped else response.status_code,
             response=None if dropped else _response_content(response),
             response_headers=None if dropped else response.headers.to_wsgi_list(),
-            notes=list(g.get("notes", [])),
+            notes=list(state.get("notes", ())),
         )
     )
     return response
@@ -317,11 +336,11 @@ def _record(response: Response) -> Response:
 _HEADER_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the WSGI environ's headers without HTTP_
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, kw_only=True)
 class Recorded:
     """A request as `_record` took it, before redaction and decoding."""
 
-    id: int
+    id: int = 0  # set by the journal
     moment: datetime  # when it came, rendered as the entry's `time`
     duration_ms: float
     method: str
@@ -357,6 +376,9 @@ class Recorded:
 
 def _request_body(request: Request, read: payload.RequestBody | None) -> Any:
     """The body as the route read it; parsed here only when the route never did."""
+    environ = request.environ
+    if request.method not in payload.BODY_METHODS and not _may_have_a_body(environ):
+        return None  # what the parser makes of no body on a method that has none
     if (request.content_length or 0) > BODY_LIMIT:
         return f"<{request.content_length} bytes, not recorded>"
     try:
@@ -377,6 +399,12 @@ def _sent_a_body(request: Request) -> bool:
     if not request.content_length and "wsgi.input_terminated" not in request.environ:
         return False
     return bool(request.get_data(cache=True))
+
+
+def _may_have_a_body(environ: Mapping[str, Any]) -> bool:
+    """HTTP/1.1 sends a body only with a Content-Length or a Transfer-Encoding (waitress
+    sets the length of a chunked body it has read)."""
+    return bool(environ.get("CONTENT_LENGTH")) or "HTTP_TRANSFER_ENCODING" in environ
 
 
 def _response_content(response: Response) -> tuple[bytes | str, str]:

@@ -161,8 +161,9 @@ def app_routes(app: Flask) -> list[Route]:
 def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
     world: World = current_app.extensions["mock_posthog"]
     this: Request = request._get_current_object()  # type: ignore[attr-defined]
+    state = g._get_current_object()  # type: ignore[attr-defined]
     body = payload.RequestBody(this)
-    setattr(g, REQUEST_BODY, body)
+    setattr(state, REQUEST_BODY, body)
     query = this.args
     caller = auth.authenticate(world.store, this.headers, lambda: body.data, query)
     method = "GET" if this.method == "HEAD" else this.method
@@ -170,7 +171,7 @@ def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
     with world.store.transaction():
         organization, project = _resolve_parent(world, caller, any_route, args)
         route = path_routes.get(method)
-        setattr(g, _ROUTE, route)
+        setattr(state, _ROUTE, route)
         # PostHog checks a key's scopes before membership, and both before the method.
         auth.check_key_scopes(caller, route.action if route else None, organization, project)
         auth.check_membership(caller, organization["id"])
@@ -204,10 +205,11 @@ def render(route: Route, result: Any, validate: bool) -> Response:
         if validate and route.response_schema and reply.status < 300:
             schemas.check_response(route.response_schema, reply.body)
         content = orjson.dumps(reply.body)
-    response = Response(content, status=reply.status, headers=reply.headers)
     if content or reply.content_type != "application/json":
-        response.content_type = reply.content_type
-    else:
-        # DRF drops the content type of an empty JSON body; a Django HttpResponse keeps its own.
-        del response.headers["Content-Type"]
+        return Response(
+            content, status=reply.status, headers=reply.headers, content_type=reply.content_type
+        )
+    response = Response(content, status=reply.status, headers=reply.headers)
+    # DRF drops the content type of an empty JSON body; a Django HttpResponse keeps its own.
+    del response.headers["Content-Type"]
     return response

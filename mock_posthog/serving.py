@@ -23,7 +23,7 @@ from waitress.channel import ClientDisconnected
 from waitress.server import create_server
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-THREADS = 8  # requests served at once; more only adds switching under the GIL
+THREADS = int(__import__("os").environ.get("MP_THREADS", "8"))
 STOP_TIMEOUT = 5.0  # seconds the requests in flight get to finish at a stop
 
 

@@ -403,23 +403,34 @@ class Store:
 
     # Transactions.
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Transaction:
         """All writes inside happen together or not at all, and are saved once at the end."""
-        with self._lock:
-            if self._undo is not None:
-                yield
+        return _Transaction(self)
+
+    def _begin(self) -> bool:
+        """Take the lock; True for the outermost transaction, which saves or rolls back."""
+        self._lock.acquire()
+        if self._undo is not None:
+            return False
+        self._undo = []
+        return True
+
+    def _end(self, outermost: bool, failed: bool) -> None:
+        try:
+            if not outermost:
                 return
-            self._undo = []
             try:
-                yield
-                if self._undo:
+                if not failed and self._undo:
                     self._save()
             except BaseException:
                 self._rollback()
                 raise
-            finally:
+            if failed:
+                self._rollback()
+        finally:
+            if outermost:
                 self._undo = None
+            self._lock.release()
 
     def _remember(self, undo: Callable[[], None]) -> None:
         if self._undo is not None:
@@ -490,6 +501,22 @@ class Store:
                 for name, table in _copy(self._storage.memory).items()
                 if not name.startswith("_")
             }
+
+
+class _Transaction:
+    """`with store.transaction():` (a class rather than a generator: it runs on every request)."""
+
+    __slots__ = ("_outermost", "_store")
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._outermost = False
+
+    def __enter__(self) -> None:
+        self._outermost = self._store._begin()
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self._store._end(self._outermost, failed=kind is not None)
 
 
 def _by_doc_id(table: dict[str, Record]) -> Iterator[tuple[int, Record]]:

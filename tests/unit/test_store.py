@@ -348,3 +348,28 @@ def test_a_save_that_fails_leaves_the_next_save_whole(
 
     assert Store(data).export() == store.export()
     assert Store(data).get("plugins", 1) == {"id": 1, "name": "one"}
+
+
+def test_a_cached_value_is_made_again_once_a_table_it_read_changes() -> None:
+    store = seeded()
+    made: list[int] = []
+
+    def names() -> list[str]:
+        made.append(1)
+        return [record["name"] for record in store.all("plugins")]
+
+    def cached() -> list[str]:
+        return store.cached("names", ("plugins",), names)
+
+    assert cached() == cached() == ["one", "two"]
+    store.insert("plugin_configs", {"plugin": 1})  # another table
+    assert (cached(), len(made)) == (["one", "two"], 1)
+    store.update("plugins", 1, {"name": "first"})
+    assert cached() == ["first", "two"]
+    with pytest.raises(RuntimeError), store.transaction():
+        store.delete("plugins", 2)
+        assert cached() == ["first"]
+        raise RuntimeError("rolled back")
+    assert cached() == ["first", "two"]
+    store.restore(seeded().snapshot())
+    assert (cached(), len(made)) == (["one", "two"], 5)
