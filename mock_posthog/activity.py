@@ -59,10 +59,11 @@ def log_activity(
 
 def entries_of_team(store: Store, team_id: int) -> list[Record]:
     """The team's plugin and plugin-config entries, newest first; ties keep the order written."""
-    entries = store.find(
-        records.ACTIVITY_LOG,
-        lambda entry: entry["team_id"] == team_id and entry["scope"] in ("Plugin", "PluginConfig"),
-    )
+    entries = [
+        entry
+        for entry in records.activity_of_team(store, team_id)
+        if entry["scope"] in ("Plugin", "PluginConfig")
+    ]
     # Stored in write order; the sort is stable, so entries of the same instant stay as written,
     # as PostHog's tests with a frozen clock expect.
     return sorted(entries, key=lambda entry: parse_timestamp(entry["created_at"]), reverse=True)

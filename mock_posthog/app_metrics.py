@@ -47,9 +47,7 @@ def set_delivery_metrics(
     if config is None:
         raise LookupError(f"no plugin config has id {plugin_config_id}")
     with store.transaction():
-        store.delete_where(
-            records.APP_METRICS, lambda row: row["plugin_config_id"] == plugin_config_id
-        )
+        records.delete_rows_of_config(store, records.APP_METRICS, plugin_config_id)
         store.insert(
             records.APP_METRICS,
             {

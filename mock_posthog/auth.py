@@ -100,11 +100,8 @@ def current_project(store: Store, caller: Caller) -> Record | None:
     organization = _current_organization(store, caller)
     if organization is None:
         return None
-    projects = store.find(
-        records.PROJECTS,
-        lambda project: records.same_id(project["organization_id"], organization["id"]),
-    )
-    return min(projects, key=lambda project: project["id"], default=None)
+    projects = records.projects_of_organization(store, organization["id"])
+    return projects[0] if projects else None
 
 
 def check_has_project(store: Store, caller: Caller) -> None:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
-
-from werkzeug.serving import make_server
 
 from .fixtures import FixtureError, problems
 from .settings import Settings
@@ -123,29 +119,21 @@ def _serve(arguments: argparse.Namespace) -> int:
         return 2
     world = app.extensions["mock_posthog"]
     redaction.install(lambda: journal.key_values(world.store))  # no key or token in the log
-    server = make_server(settings.host, settings.port, app, threaded=True)
     logging.getLogger("mock_posthog").log(
         logging.INFO if guard.loopback or guard.token else logging.WARNING,
         guard.describe(settings.host),
     )
-    # A stop that comes as soon as the address is out must still find its handlers in place.
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        print(f"http://{_display_host(settings.host)}:{server.server_port}", flush=True)
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    from .serving import serve
+
+    def listening(port: int) -> None:
+        print(f"http://{_display_host(settings.host)}:{port}", flush=True)
+
+    serve(app, settings.host, settings.port, listening)
     return 0
 
 
 def _display_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
 
 
 def _check(arguments: argparse.Namespace) -> int:

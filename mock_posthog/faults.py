@@ -188,6 +188,10 @@ class Faults:
             self._faults = []
             self._next_id = 1
 
+    def active(self) -> bool:
+        """True while any fault is set."""
+        return bool(self._faults)
+
     def firing(self, method: str, path: str, route: str | None) -> list[Fault]:
         """The faults that apply to this call, counting it for every fault aimed at it."""
         with self._lock:
@@ -207,9 +211,9 @@ def install(app: Flask) -> None:
 
 
 def _inject() -> Response | None:
-    if not request.path.startswith("/api/"):
-        return None
     world = current_app.extensions["mock_posthog"]
+    if not world.faults.active() or not request.path.startswith("/api/"):
+        return None
     route = routing.current_route()
     firing = world.faults.firing(request.method, request.path, route and route.operation_id)
     latency = sum(fault.latency_ms for fault in firing)

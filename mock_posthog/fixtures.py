@@ -8,11 +8,13 @@ replaces the earlier one. A bad file is refused whole, with the path of its firs
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from . import schemas
 
@@ -44,14 +46,16 @@ class FixtureError(Exception):
 
 
 def default_world() -> Tables:
-    """The default world, checked once per process; each call gets its own copy."""
-    return json.loads(_default_world_text())
+    """The default world with its defaults filled in; each call gets its own copy. It ships
+    with the package and its tests check it against the schema, so it is not checked again
+    at every start."""
+    return orjson.loads(_default_world_bytes())
 
 
 @cache
-def _default_world_text() -> str:
-    text = resources.files("mock_posthog.fixture_files").joinpath("default.json").read_text("utf-8")
-    return json.dumps(parse(json.loads(text), "default.json"))
+def _default_world_bytes() -> bytes:
+    content = resources.files("mock_posthog.fixture_files").joinpath("default.json").read_bytes()
+    return orjson.dumps(with_defaults(orjson.loads(content)))
 
 
 def load_files(paths: Iterable[Path]) -> Tables:
@@ -77,11 +81,23 @@ def read_file(path: Path) -> Tables:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(Path(path).read_text("utf-8"))
+        content = Path(path).read_bytes()
     except OSError as error:
         raise FixtureError(str(path), "$", f"cannot be read: {error.strerror}") from None
+    return _json(content, str(path))
+
+
+def _json(content: bytes, source: str) -> Any:
+    """orjson reads it; what orjson refuses (NaN, a lone surrogate, an integer beyond 64 bits,
+    or broken JSON) the standard library reads, or describes, as it always did."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FixtureError(str(path), "$", f"is not valid JSON: {error}") from None
+        raise FixtureError(source, "$", f"is not valid JSON: {error}") from None
 
 
 def problems(paths: Iterable[Path]) -> list[FixtureError]:
@@ -112,30 +128,51 @@ def parse(data: Any, source: str) -> Tables:
         schemas.check_fixture(data)
     except schemas.SchemaMismatch as mismatch:
         raise FixtureError(source, mismatch.path, mismatch.message) from None
-    return {
-        table: [_with_defaults(table, record) for record in rows] for table, rows in data.items()
-    }
+    return with_defaults(data)
 
 
-def _with_defaults(table: str, record: Mapping[str, Any]) -> dict[str, Any]:
+def with_defaults(data: Mapping[str, list[Mapping[str, Any]]]) -> Tables:
+    """Valid fixture data with the fields the schema gives defaults for filled in."""
+    return {table: _filler(table)(rows) for table, rows in data.items()}
+
+
+_Filler = Callable[[list[Mapping[str, Any]]], list[dict[str, Any]]]
+
+
+@cache
+def _filler(table: str) -> _Filler:
+    """Fills a table's records: the defaults looked up once per table, not once per record."""
     definition = schemas.document("fixtures.json")["$defs"]
     item = schemas.document("fixtures.json")["properties"][table]["items"]
     properties = definition.get(item.get("$ref", "").rsplit("/", 1)[-1], {}).get("properties", {})
-    filled = dict(record)
-    for field, field_schema in properties.items():
-        if field not in filled and "default" in field_schema:
-            filled[field] = json.loads(json.dumps(field_schema["default"]))
-    if table == "plugins":
-        filled["source_files"] = {
-            name: _with_file_defaults(definition["source_file"], file)
-            for name, file in filled["source_files"].items()
-        }
-    return filled
+    defaults = [
+        (field, field_schema["default"])
+        for field, field_schema in properties.items()
+        if "default" in field_schema
+    ]
+    file_schema = definition["source_file"]["properties"]
+    file_defaults = {name: spec["default"] for name, spec in file_schema.items()}
+
+    def fill(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        filled_rows = []
+        for record in rows:
+            filled = dict(record)
+            for field, default in defaults:
+                if field not in filled:
+                    filled[field] = _fresh(default)
+            if table == "plugins":
+                filled["source_files"] = {
+                    name: {**file_defaults, **file} for name, file in filled["source_files"].items()
+                }
+            filled_rows.append(filled)
+        return filled_rows
+
+    return fill
 
 
-def _with_file_defaults(file_schema: Mapping[str, Any], file: Mapping[str, Any]) -> dict[str, Any]:
-    defaults = {name: spec["default"] for name, spec in file_schema["properties"].items()}
-    return {**defaults, **file}
+def _fresh(value: Any) -> Any:
+    """A default's own copy when it can be changed; the default itself when it cannot."""
+    return orjson.loads(orjson.dumps(value)) if isinstance(value, dict | list) else value
 
 
 def merge(worlds: Iterable[Tables], origins: Mapping[int, tuple[str, int]] | None = None) -> Tables:

@@ -12,19 +12,23 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
 from typing import Any
 
 import orjson
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
+from werkzeug.datastructures import EnvironHeaders, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from . import auth, payload, records, redaction, routing
+from .clock import isoformat
 from .errors import ApiError
 from .matching import path_matches
 from .store import Store
 
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 REDACTED = redaction.REDACTED
 CONTROL_HEADER = "x-mock-posthog-token"
 QUERY_CREDENTIALS = ("personal_api_key", "token", "api_key")
@@ -212,25 +216,49 @@ class JournalView:
 
 
 class Journal(JournalView):
-    """The in-memory journal of one world; `limit` 0 keeps every entry."""
+    """The in-memory journal of one world; `limit` 0 keeps every entry.
+
+    A request is kept as it was recorded (its headers, its body as parsed, the response's
+    bytes) and becomes an Entry (redacted, the response decoded) when the journal is first
+    read: recording costs a request little, and a full journal holds bytes, not objects."""
 
     def __init__(self, limit: int = 0) -> None:
-        self._entries: deque[Entry] = deque(maxlen=limit or None)
+        self._entries: deque[Entry | Recorded] = deque(maxlen=limit or None)
         self._evicted = 0
         self._next_id = 1
         self._lock = threading.Lock()
 
     def entries(self) -> list[Entry]:
         with self._lock:
-            return list(self._entries)
+            if not all(isinstance(entry, Entry) for entry in self._entries):
+                made = [
+                    entry if isinstance(entry, Entry) else entry.entry() for entry in self._entries
+                ]
+                self._entries.clear()
+                self._entries.extend(made)
+            return list(self._entries)  # type: ignore[arg-type]  # all made above
 
     @property
     def evicted(self) -> int:
         return self._evicted
 
     def add(self, **values: Any) -> Entry:
+        entry = self._append(lambda entry_id: Entry(id=entry_id, **values))
+        assert isinstance(entry, Entry)
+        return entry
+
+    def record(self, recorded: Recorded) -> None:
+        """Keep a request as recorded; it gets the next entry id."""
+
+        def numbered(entry_id: int) -> Recorded:
+            recorded.id = entry_id
+            return recorded
+
+        self._append(numbered)
+
+    def _append(self, make: Callable[[int], Entry | Recorded]) -> Entry | Recorded:
         with self._lock:
-            entry = Entry(id=self._next_id, **values)
+            entry = make(self._next_id)
             self._next_id += 1
             if self._entries.maxlen is not None and len(self._entries) == self._entries.maxlen:
                 self._evicted += 1
@@ -247,46 +275,69 @@ class Journal(JournalView):
 # Recording: a before/after-request pair on the app.
 
 
+STARTED = "mock_posthog.started"  # in the WSGI environ: (perf_counter, the clock's now)
+
+
 def install(app: Flask) -> None:
-    app.before_request(_start)
+    """Record every /api/ request: the clock starts as the request comes in, before any other
+    step (a fault's latency included), and the entry is kept once the response is made."""
+    world = app.extensions["mock_posthog"]
+    app.wsgi_app = _Started(app.wsgi_app, world)  # type: ignore[method-assign]
     app.after_request(_record)
 
 
-def _start() -> None:
-    g.journal_started = (time.perf_counter(), current_app.extensions["mock_posthog"].now())
+class _Started:
+    """Notes when each request came, in its WSGI environ."""
+
+    def __init__(self, wsgi_app: WSGIApp, world: Any) -> None:
+        self.wsgi_app, self.clock = wsgi_app, world.clock
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        environ[STARTED] = (time.perf_counter(), self.clock.now())
+        return self.wsgi_app(environ, start_response)
 
 
 def _record(response: Response) -> Response:
-    if not request.path.startswith("/api/") or "journal_started" not in g:
+    this = request._get_current_object()  # type: ignore[attr-defined]
+    environ = this.environ
+    started = environ.get(STARTED)
+    if started is None or not this.path.startswith("/api/"):
         return response
+    began, moment = started
+    state = g._get_current_object()  # type: ignore[attr-defined]
     world = current_app.extensions["mock_posthog"]
-    started, timestamp = g.journal_started
-    dropped = request.environ.get(DROPPED, False)
+    dropped = environ.get(DROPPED, False)
     route = routing.current_route()
-    body, parsed = _request_body()
+    body, parsed = _request_body(this, state.get(routing.REQUEST_BODY))
+    notes = list(state.get("notes", ()))
+    # Which config keys are secret, and which keys exist, depends on the world now, so both
+    # are settled now; only for what needs them, to keep the common request cheap.
     needs_secrets = not parsed or _has_config(body)
     secret_keys = _secret_config_keys(world.store.all("plugins")) if needs_secrets else set()
-    known = key_values(world.store)
-    world.journal.add(
-        time=timestamp,
-        duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        method=request.method,
-        path=request.path,
-        route=route.operation_id if route else None,
-        query=redact_query(request.args.to_dict(flat=False)),
-        headers=redact_headers(request.headers.items()),
-        body=(
-            redact_body(body, secret_keys)
-            if parsed
-            else redaction.redact_text(body, secret_keys, known)
-        ),
-        status=None if dropped else response.status_code,
-        response=None if dropped else _response_body(response),
-        response_headers={} if dropped else dict(response.headers.items()),
-        notes=[
-            redaction.redact_text(note, known=known)
-            for note in _without_key(list(g.get("notes", [])), body if parsed else None)
-        ],
+    known = tuple(key_values(world.store)) if notes or not parsed else ()
+    headers = {
+        name: value
+        for name, value in environ.items()
+        if name in _HEADER_KEYS or name.startswith("HTTP_")
+    }
+    world.journal.record(
+        Recorded(
+            moment=moment,
+            duration_ms=round((time.perf_counter() - began) * 1000, 3),
+            method=this.method,
+            path=this.path,
+            route=route.operation_id if route else None,
+            query=this.args,
+            headers=headers,
+            body=body,
+            parsed=parsed,
+            secret_keys=secret_keys,
+            known_keys=known,
+            status=None if dropped else response.status_code,
+            response=None if dropped else _response_content(response),
+            response_headers=None if dropped else response.headers.to_wsgi_list(),
+            notes=notes,
+        )
     )
     return response
 
@@ -296,13 +347,70 @@ def key_values(store: Store) -> list[str]:
     return [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
 
 
-def _request_body() -> tuple[Any, bool]:
-    """The body as the API read it and True; or, when it could not be parsed, its text and
-    False."""
+_HEADER_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the WSGI environ's headers without HTTP_
+
+
+@dataclass(slots=True, kw_only=True)
+class Recorded:
+    """A request as `_record` took it, before redaction and decoding."""
+
+    id: int = 0  # set by the journal
+    moment: datetime  # when it came, rendered as the entry's `time`
+    duration_ms: float
+    method: str
+    path: str
+    route: str | None
+    query: MultiDict[str, str]
+    headers: dict[str, Any]  # the environ's header items, as werkzeug's EnvironHeaders reads them
+    body: Any
+    parsed: bool  # False: `body` is the text of a body the API could not parse
+    secret_keys: set[str]
+    known_keys: tuple[str, ...]  # every key the world held, when notes or text may hold one
+    status: int | None
+    response: tuple[bytes | str, str] | None  # (content or what stands for it, mimetype)
+    response_headers: list[tuple[str, str]] | None
+    notes: list[str]
+
+    def entry(self) -> Entry:
+        headers = EnvironHeaders(self.headers)
+        return Entry(
+            id=self.id,
+            time=isoformat(self.moment),
+            duration_ms=self.duration_ms,
+            method=self.method,
+            path=self.path,
+            route=self.route,
+            query=redact_query(self.query.to_dict(flat=False)),
+            headers=redact_headers(headers.items()),
+            body=(
+                redact_body(self.body, self.secret_keys)
+                if self.parsed
+                else redaction.redact_text(self.body, self.secret_keys, self.known_keys)
+            ),
+            status=self.status,
+            response=None if self.response is None else _decoded(*self.response),
+            response_headers=dict(self.response_headers or []),
+            notes=[
+                redaction.redact_text(note, known=self.known_keys)
+                for note in _without_key(
+                    self.notes, self.body if self.parsed else None, headers, self.query
+                )
+            ]
+            if self.notes
+            else [],
+        )
+
+
+def _request_body(request: Request, read: payload.RequestBody | None) -> tuple[Any, bool]:
+    """The body as the route read it and True, parsed here only when the route never did;
+    or, when it cannot be parsed, its text and False."""
+    environ = request.environ
+    if request.method not in payload.BODY_METHODS and not _may_have_a_body(environ):
+        return None, True  # what the parser makes of no body on a method that has none
     if (request.content_length or 0) > BODY_LIMIT:
         return f"<{request.content_length} bytes, not recorded>", True
     try:
-        parsed: payload.Payload | None = payload.parse(request)
+        parsed = read.parsed() if read is not None and read.was_parsed else payload.parse(request)
     except ApiError:
         parsed = None
     except HTTPException as refused:  # werkzeug's own refusal of the body, e.g. over the limit
@@ -316,16 +424,36 @@ def _request_body() -> tuple[Any, bool]:
     if parsed.files:
         files = {name: f"<file {file.filename!r}>" for name, file in parsed.files.items()}
         return {**parsed.data, **files}, True
-    return (parsed.data if parsed.data != {} or raw else None), True
+    return (parsed.data if parsed.data != {} or _sent_a_body(request) else None), True
 
 
-def _response_body(response: Response) -> Any:
+def _sent_a_body(request: Request) -> bool:
+    """Whether the request has body bytes; werkzeug reads none without a Content-Length
+    unless the server has already read a chunked body."""
+    if not request.content_length and "wsgi.input_terminated" not in request.environ:
+        return False
+    return bool(request.get_data(cache=True))
+
+
+def _may_have_a_body(environ: Mapping[str, Any]) -> bool:
+    """HTTP/1.1 sends a body only with a Content-Length or a Transfer-Encoding (waitress
+    sets the length of a chunked body it has read)."""
+    return bool(environ.get("CONTENT_LENGTH")) or "HTTP_TRANSFER_ENCODING" in environ
+
+
+def _response_content(response: Response) -> tuple[bytes | str, str]:
     if response.is_streamed:
-        return "<streamed>"
+        return "<streamed>", response.mimetype
     content = response.get_data()
     if len(content) > RESPONSE_LIMIT:
-        return f"<{len(content)} bytes, not recorded>"
-    if response.mimetype == "application/json" and content:
+        return f"<{len(content)} bytes, not recorded>", response.mimetype
+    return content, response.mimetype
+
+
+def _decoded(content: bytes | str, mimetype: str) -> Any:
+    if isinstance(content, str):
+        return content
+    if mimetype == "application/json" and content:
         try:
             return orjson.loads(content)
         except orjson.JSONDecodeError:
@@ -337,8 +465,10 @@ def _has_config(body: Any) -> bool:
     return isinstance(body, Mapping) and "config" in body
 
 
-def _without_key(notes: list[str], body: Any) -> list[str]:
-    found = auth.find_key(request.headers, lambda: body, request.args)
+def _without_key(
+    notes: list[str], body: Any, headers: Mapping[str, str], query: Mapping[str, str]
+) -> list[str]:
+    found = auth.find_key(headers, lambda: body, query)
     if found is None:
         return notes
     return [note.replace(found[0], REDACTED) for note in notes]

@@ -8,7 +8,7 @@ query parameters sorted as DRF sorts them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -37,10 +37,20 @@ def parse_positive_int(raw: str | None, *, strict: bool, fallback: int) -> int:
     return value
 
 
-def page(items: Sequence[Any], url: str, query: Mapping[str, str]) -> dict[str, Any]:
+def page(
+    items: Sequence[Any],
+    url: str,
+    query: Mapping[str, str],
+    render: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    """The page of `items` the query asks for; with `render`, only the page's items are
+    rendered, as DRF serializes only the page."""
     limit = parse_positive_int(last(query, "limit"), strict=True, fallback=DEFAULT_LIMIT)
     offset = parse_positive_int(last(query, "offset"), strict=False, fallback=0)
-    return page_of(items, url, limit=limit, offset=offset)
+    found = page_of(items, url, limit=limit, offset=offset)
+    if render is not None:
+        found["results"] = [render(item) for item in found["results"]]
+    return found
 
 
 def last(query: Mapping[str, str], key: str) -> str | None:

@@ -32,6 +32,10 @@ class RequestBody:
         self._request = request
         self._parsed: Payload | None = None
 
+    @property
+    def was_parsed(self) -> bool:
+        return self._parsed is not None
+
     def parsed(self) -> Payload:
         if self._parsed is None:
             self._parsed = parse(self._request)
@@ -81,8 +85,12 @@ def _charset(request: Request) -> str:
 
 
 def _parse_json(raw: bytes, charset: str) -> Any:
+    """json.loads(text, parse_constant=...), with one decoder made once."""
     try:
-        return json.loads(raw.decode(charset), parse_constant=_refuse_constant)
+        text = raw.decode(charset)
+        if text.startswith("\ufeff"):
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except (ValueError, LookupError) as error:
         raise ParseError(f"JSON parse error - {error}") from None
     except RecursionError:
@@ -94,3 +102,6 @@ def _parse_json(raw: bytes, charset: str) -> Any:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)

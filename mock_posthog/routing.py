@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 
 from . import auth, payload, schemas
 from .errors import MethodNotAllowed
@@ -93,7 +93,12 @@ class Call:
     caller: auth.Caller
     organization: Record
     project: Record | None
-    url: str
+    request: Request
+
+    @property
+    def url(self) -> str:
+        """The request's whole URL, for paging links (made only when a handler asks)."""
+        return self.request.url
 
     @property
     def store(self) -> Any:
@@ -138,10 +143,18 @@ def register(app: Flask, routes: Iterable[Route]) -> None:
 
 def current_route() -> Route | None:
     """The route this request is for, before or after dispatch; None when there is none."""
-    path_routes = current_app.extensions.get(ROUTES_BY_ENDPOINT, {}).get(request.endpoint)
-    if not path_routes:
-        return None
-    return path_routes.get("GET" if request.method == "HEAD" else request.method)
+    found = g.get(_ROUTE, _UNKNOWN)
+    if found is _UNKNOWN:
+        path_routes = current_app.extensions.get(ROUTES_BY_ENDPOINT, {}).get(request.endpoint)
+        method = "GET" if request.method == "HEAD" else request.method
+        found = path_routes.get(method) if path_routes else None
+        setattr(g, _ROUTE, found)
+    return found
+
+
+_ROUTE = "mock_posthog_route"  # on `g`: the request's route, once looked up
+_UNKNOWN = object()
+REQUEST_BODY = "mock_posthog_body"  # on `g`: the body as dispatch parsed it, for the journal
 
 
 def app_routes(app: Flask) -> list[Route]:
@@ -152,22 +165,25 @@ def app_routes(app: Flask) -> list[Route]:
 
 def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
     world: World = current_app.extensions["mock_posthog"]
-    body = payload.RequestBody(request)
-    caller = auth.authenticate(world.store, request.headers, lambda: body.data, request.args)
-    method = "GET" if request.method == "HEAD" else request.method
+    this: Request = request._get_current_object()  # type: ignore[attr-defined]
+    state = g._get_current_object()  # type: ignore[attr-defined]
+    body = payload.RequestBody(this)
+    setattr(state, REQUEST_BODY, body)
+    query = this.args
+    caller = auth.authenticate(world.store, this.headers, lambda: body.data, query)
+    method = "GET" if this.method == "HEAD" else this.method
     any_route = next(iter(path_routes.values()))
     with world.store.transaction():
         organization, project = _resolve_parent(world, caller, any_route, args)
         route = path_routes.get(method)
+        setattr(state, _ROUTE, route)
         # PostHog checks a key's scopes before membership, and both before the method.
         auth.check_key_scopes(caller, route.action if route else None, organization, project)
         auth.check_membership(caller, organization["id"])
         world.rate_limit.check(caller.key["value"])  # DRF throttles after the permissions
         if route is None:
-            raise MethodNotAllowed(request.method, list(path_routes))
-        call = Call(
-            route, world, args, request.args, body, caller, organization, project, request.url
-        )
+            raise MethodNotAllowed(this.method, list(path_routes))
+        call = Call(route, world, args, query, body, caller, organization, project, this)
         result = route.handler(call)
     return render(route, result, world.settings.validate_responses)
 
@@ -194,10 +210,11 @@ def render(route: Route, result: Any, validate: bool) -> Response:
         if validate and route.response_schema and reply.status < 300:
             schemas.check_response(route.response_schema, reply.body)
         content = orjson.dumps(reply.body)
-    response = Response(content, status=reply.status, headers=reply.headers)
     if content or reply.content_type != "application/json":
-        response.content_type = reply.content_type
-    else:
-        # DRF drops the content type of an empty JSON body; a Django HttpResponse keeps its own.
-        del response.headers["Content-Type"]
+        return Response(
+            content, status=reply.status, headers=reply.headers, content_type=reply.content_type
+        )
+    response = Response(content, status=reply.status, headers=reply.headers)
+    # DRF drops the content type of an empty JSON body; a Django HttpResponse keeps its own.
+    del response.headers["Content-Type"]
     return response

@@ -1,10 +1,16 @@
-"""TinyDB behind one small interface: tables, id sequences, one lock, atomic saves, snapshots.
+"""TinyDB's file format behind one small interface: tables, id sequences, indexes, one lock,
+atomic saves, snapshots.
 
 TinyDB's stock write path rebuilds the whole table on every write and its JSON storage
-re-reads and rewrites the file on every call. Here the data lives in memory (reads are
-dictionary look-ups), a write touches only its own document, and the file is rewritten once
-per committed transaction, atomically (temporary file, flush, rename), so a kill at any
-moment leaves either the old or the new file, never half of one.
+re-reads and rewrites the file on every call. Here the data lives in memory in TinyDB's
+layout (tables of documents keyed by their id), reads are dictionary look-ups, a write
+touches only its own document, and the file is rewritten once per committed transaction,
+atomically (temporary file, flush, rename), so a kill at any moment leaves either the old or
+the new file, never half of one. Each table's JSON is kept between saves and made again only
+when the table changed, so a save costs what the changed tables cost to encode.
+
+Look-ups by a field go through indexes that `find_by` builds on first use and every write
+keeps up to date, rollbacks included; `restore` and `load` drop them.
 
 Every change goes through a transaction that records how to undo it: a request that fails
 half-way, or a save that fails (disk full, read-only file), leaves the memory as it was.
@@ -12,23 +18,27 @@ half-way, or a save that fails (disk full, read-only file), leaves the memory as
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import secrets
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import orjson
-from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
 
 Record = dict[str, Any]
 Predicate = Callable[[Mapping[str, Any]], bool]
+# What an index files a record under; records are found by the value it returns.
+IndexKey = Callable[[Mapping[str, Any]], Hashable]
+Rows = dict[str, Record]  # a table: documents keyed by their id, as text
 SEQUENCES = "_sequences"
+T = TypeVar("T")
 
 
 class DataFileError(Exception):
@@ -39,85 +49,30 @@ class StoreWriteError(Exception):
     """Saving the data file failed; the change was rolled back."""
 
 
-class _IntKeyedTable:
-    """A view with int keys over a table stored with str keys, as TinyDB's updaters expect.
-
-    TinyDB converts every key of a table to int before an update and back afterwards, which
-    makes each write cost as much as the table is long; this view converts only the keys
-    that the update touches.
-    """
-
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self._raw = raw
-
-    def __contains__(self, doc_id: object) -> bool:
-        return str(doc_id) in self._raw
-
-    def __getitem__(self, doc_id: int) -> Any:
-        return self._raw[str(doc_id)]
-
-    def __setitem__(self, doc_id: int, document: Any) -> None:
-        self._raw[str(doc_id)] = document
-
-    def __delitem__(self, doc_id: int) -> None:
-        del self._raw[str(doc_id)]
-
-    def pop(self, doc_id: int, *default: Any) -> Any:
-        return self._raw.pop(str(doc_id), *default)
-
-    def keys(self) -> list[int]:
-        return [int(key) for key in self._raw]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.keys())
-
-
-class FastTable(Table):
-    """A TinyDB table whose writes cost the same whatever the table's length."""
-
-    def _update_table(self, updater: Callable[[Any], None]) -> None:
-        tables = self._storage.read()
-        if tables is None:
-            tables = {}
-        raw = tables.setdefault(self.name, {})
-        updater(_IntKeyedTable(raw))
-        self._storage.write(tables)
-        self.clear_cache()
-
-    def put(self, doc_id: int, document: Record) -> None:
-        """Store `document` under `doc_id`, replacing any document there."""
-
-        def updater(table: Any) -> None:
-            table[doc_id] = document
-
-        self._update_table(updater)
-
-
 class AtomicJSONStorage(Storage):
-    """Keeps the data in memory; `flush` saves the whole file atomically when a path is set."""
+    """Keeps the data in memory; `save` writes the whole file atomically when a path is set."""
 
     def __init__(self, path: Path | None = None) -> None:
         super().__init__()
         self.path = path
-        self.memory: dict[str, dict[str, Any]] | None = None
+        self.memory: dict[str, Rows] = {}
         if path is not None and path.exists():
-            self.memory = read_data_file(path)
+            self.memory = read_data_file(path) or {}
         if path is not None:
             _remove_unfinished_saves(path)
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
+    def read(self) -> dict[str, Rows] | None:
         return self.memory
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
+    def write(self, data: dict[str, Rows]) -> None:
         self.memory = data
 
-    def flush(self) -> None:
-        if self.path is None:
-            return
-        write_atomically(self.path, orjson.dumps(self.memory or {}))
+    def save(self, content: bytes | Sequence[bytes]) -> None:
+        if self.path is not None:
+            write_atomically(self.path, content)
 
 
-def read_data_file(path: Path) -> dict[str, dict[str, Any]] | None:
+def read_data_file(path: Path) -> dict[str, Rows] | None:
     """The file's tables; None for a file of zero bytes, which TinyDB reads as empty."""
     try:
         content = path.read_bytes()
@@ -152,16 +107,63 @@ def _remove_unfinished_saves(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    descriptor, temporary = tempfile.mkstemp(prefix=_unfinished_save_prefix(path), dir=path.parent)
+def write_atomically(path: Path, content: bytes | Sequence[bytes]) -> None:
+    """Write the new content beside `path`, then rename it over `path`: a kill at any moment
+    leaves the old file or the new one.
+
+    The content goes into a spare file: the file a rename replaced the save before, which
+    keeps a second name so that the rename does not free its blocks (on ext4, milliseconds
+    for a file of a few megabytes) and so that overwriting it in place allocates nothing.
+    Every file beside `path` carries the prefix of unfinished saves, so what a kill leaves
+    is cleared at the next start. Saves to one path take turns."""
+    spare, turn = _spare_of(path)
+    with turn:
+        try:
+            descriptor, target = os.open(spare, os.O_WRONLY), spare
+        except FileNotFoundError:
+            prefix = _unfinished_save_prefix(path)
+            descriptor, name = tempfile.mkstemp(prefix=prefix, dir=path.parent)
+            target = Path(name)
+        kept = spare.with_name(spare.name + ".next")
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                for part in [content] if isinstance(content, bytes) else content:
+                    stream.write(part)
+                stream.truncate()
+                stream.flush()
+            keeping = _second_name(path, kept)
+            os.replace(target, path)
+        except BaseException:
+            for leftover in (target, kept, spare):
+                leftover.unlink(missing_ok=True)
+            raise
+        if keeping:
+            try:
+                os.replace(kept, spare)  # the old file is the next save's spare
+            except OSError:
+                kept.unlink(missing_ok=True)
+
+
+_spares: dict[Path, tuple[Path, threading.Lock]] = {}
+_spares_lock = threading.Lock()
+
+
+def _spare_of(path: Path) -> tuple[Path, threading.Lock]:
+    """This process's spare file for `path`, and the lock its saves take turns with."""
+    with _spares_lock:
+        if path not in _spares:
+            name = f"{_unfinished_save_prefix(path)}spare-{os.getpid()}-{secrets.token_hex(4)}"
+            _spares[path] = (path.parent / name, threading.Lock())
+        return _spares[path]
+
+
+def _second_name(path: Path, name: Path) -> bool:
+    """Link `name` to `path`; False when there is no file yet, or no hard links here."""
     try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        os.link(path, name)
+    except OSError:
+        return False
+    return True
 
 
 def _copy(record: Mapping[str, Any]) -> Record:
@@ -187,11 +189,16 @@ class Store:
     """The emulator's tables. Records of tables with integer `id`s are stored under that id."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self._db = TinyDB(path, storage=AtomicJSONStorage)
-        self._db.table_class = FastTable
-        self._storage: AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
+        self._storage = AtomicJSONStorage(path)
         self._lock = threading.RLock()
         self._undo: list[Callable[[], None]] | None = None
+        # (table, key function) -> indexed value -> the keys of its documents, in table order.
+        self._indexes: dict[tuple[str, IndexKey], dict[Hashable, dict[str, None]]] = {}
+        # Each table's `"name":{...}` as last saved; a table that changed since has none.
+        self._encoded: dict[str, bytes] = {}
+        # Writes per table (never reset), and what `cached` keeps: key -> (versions, value).
+        self._versions: dict[str, int] = {}
+        self._memo: dict[Hashable, tuple[tuple[int, ...], Any]] = {}
 
     @property
     def lock(self) -> threading.RLock:
@@ -202,41 +209,118 @@ class Store:
         """True when the data file held a saved world at start."""
         return bool(self._storage.memory)
 
-    def _table(self, name: str) -> FastTable:
-        return self._db.table(name, cache_size=0)  # type: ignore[return-value]
+    def _rows(self, table: str) -> Rows:
+        return self._storage.memory.get(table) or {}
 
     # Reads. They return copies of the top level; nested values must be treated as read-only.
 
     def get(self, table: str, doc_id: int) -> Record | None:
         with self._lock:
-            document = self._table(table).get(doc_id=doc_id)
+            document = self._rows(table).get(str(doc_id))
             return dict(document) if document is not None else None
 
     def all(self, table: str) -> list[Record]:
         with self._lock:
-            return [dict(document) for document in self._table(table).all()]
+            return [dict(document) for document in self._rows(table).values()]
 
     def find(self, table: str, predicate: Predicate) -> list[Record]:
         with self._lock:
-            return [dict(document) for document in self._table(table).search(predicate)]
+            return [
+                dict(document) for document in self._rows(table).values() if predicate(document)
+            ]
 
     def find_one(self, table: str, predicate: Predicate) -> Record | None:
         with self._lock:
-            for document in self._table(table).search(predicate):
-                return dict(document)
+            for document in self._rows(table).values():
+                if predicate(document):
+                    return dict(document)
             return None
+
+    def find_by(
+        self, table: str, key: IndexKey, value: Hashable, where: Predicate | None = None
+    ) -> list[Record]:
+        """The records for which `key(record) == value` (and `where(record)`, when given), in
+        table order, through an index on `key` (a module-level function, so that every call
+        names the same index)."""
+        with self._lock:
+            rows = self._rows(table)
+            found = (rows[doc_key] for doc_key in self._index(table, key).get(value, {}))
+            return [dict(document) for document in found if where is None or where(document)]
 
     def count(self, table: str) -> int:
         with self._lock:
-            return len(self._table(table))
+            return len(self._rows(table))
 
     def counts(self) -> dict[str, int]:
         with self._lock:
             return {
                 name: len(table)
-                for name, table in (self._storage.memory or {}).items()
+                for name, table in self._storage.memory.items()
                 if not name.startswith("_")
             }
+
+    def cached(self, key: Hashable, tables: tuple[str, ...], make: Callable[[], T]) -> T:
+        """`make()`, kept until one of `tables` (all it reads) changes, by a write, a rollback
+        or a restore. The value is shared by every caller: treat it as read-only."""
+        with self._lock:
+            versions = tuple(self._versions.get(table, 0) for table in tables)
+            kept = self._memo.get(key)
+            if kept is not None and kept[0] == versions:
+                return kept[1]  # type: ignore[no-any-return]
+            value = make()
+            self._memo[key] = (versions, value)
+            return value
+
+    # Indexes.
+
+    def _index(self, table: str, key: IndexKey) -> dict[Hashable, dict[str, None]]:
+        index = self._indexes.get((table, key))
+        if index is None:
+            index = {}
+            for doc_key, document in self._rows(table).items():
+                index.setdefault(key(document), {})[doc_key] = None
+            self._indexes[table, key] = index
+        return index
+
+    def _indexes_of(self, table: str) -> list[tuple[IndexKey, dict[Hashable, dict[str, None]]]]:
+        return [(key, index) for (name, key), index in self._indexes.items() if name == table]
+
+    # The only three ways memory changes, so that indexes, saved JSON and cached values follow
+    # every change.
+
+    def _changed(self, table: str) -> None:
+        self._encoded.pop(table, None)
+        self._versions[table] = self._versions.get(table, 0) + 1
+
+    def _put(self, table: str, doc_id: int, document: Record) -> None:
+        doc_key = str(doc_id)
+        rows = self._storage.memory.setdefault(table, {})
+        previous = rows.get(doc_key)
+        rows[doc_key] = document
+        self._changed(table)
+        for key, index in self._indexes_of(table):
+            if previous is None:
+                index.setdefault(key(document), {})[doc_key] = None
+            elif key(previous) != key(document):
+                # The record keeps its place in the table; the index is made again, in order.
+                del self._indexes[table, key]
+
+    def _remove(self, table: str, doc_id: int) -> None:
+        doc_key = str(doc_id)
+        previous = self._storage.memory[table].pop(doc_key)
+        self._changed(table)
+        for key, index in self._indexes_of(table):
+            value = key(previous)
+            documents = index.get(value, {})
+            documents.pop(doc_key, None)
+            if not documents:
+                index.pop(value, None)
+
+    def _drop_table(self, table: str) -> None:
+        self._storage.memory.pop(table, None)
+        self._changed(table)
+        for key, _ in self._indexes_of(table):
+            del self._indexes[table, key]
 
     # Writes. Each runs in the caller's transaction, or in one of its own.
 
@@ -248,45 +332,57 @@ class Store:
                 stored["id"] = self._next_id(table)
             doc_id = stored["id"] if isinstance(stored["id"], int) else self._next_id(table)
             self._bump_sequence(table, doc_id)
-            if self._table(table).contains(doc_id=doc_id):
+            if str(doc_id) in self._rows(table):
                 raise ValueError(f"{table} already holds id {doc_id}")
-            new_table = table not in (self._storage.memory or {})
-            self._table(table).insert(Document(stored, doc_id))
+            new_table = table not in self._storage.memory
+            self._put(table, doc_id, stored)
             self._remember(lambda: self._undo_insert(table, doc_id, new_table))
             return dict(stored)
 
     def _undo_insert(self, table: str, doc_id: int, new_table: bool) -> None:
         if new_table:
             # The insert made the table; taking it away again leaves the state exactly as it was.
-            self._db.drop_table(table)
+            self._drop_table(table)
         else:
-            self._table(table).remove(doc_ids=[doc_id])
+            self._remove(table, doc_id)
 
     def update(self, table: str, doc_id: int, changes: Mapping[str, Any]) -> Record:
         """Merge `changes` into a record and return the result."""
         with self.transaction():
             previous = self._raw(table, doc_id)
             stored = {**previous, **_copy(changes)}
-            self._table(table).put(doc_id, stored)
-            self._remember(lambda: self._table(table).put(doc_id, previous))
+            self._put(table, doc_id, stored)
+            self._remember(lambda: self._put(table, doc_id, previous))
             return dict(stored)
 
     def delete(self, table: str, doc_id: int) -> Record:
         with self.transaction():
             previous = self._raw(table, doc_id)
-            self._table(table).remove(doc_ids=[doc_id])
-            self._remember(lambda: self._table(table).put(doc_id, previous))
+            self._remove(table, doc_id)
+            self._remember(lambda: self._put(table, doc_id, previous))
             return dict(previous)
 
     def delete_where(self, table: str, predicate: Predicate) -> int:
         with self.transaction():
-            doc_ids = [document.doc_id for document in self._table(table).search(predicate)]
+            doc_ids = [
+                int(doc_key)
+                for doc_key, document in self._rows(table).items()
+                if predicate(document)
+            ]
             for doc_id in doc_ids:
                 self.delete(table, doc_id)
             return len(doc_ids)
 
+    def delete_by(self, table: str, key: IndexKey, value: Hashable) -> int:
+        """Delete the records `find_by` would find."""
+        with self.transaction():
+            doc_keys = list(self._index(table, key).get(value, {}))
+            for doc_key in doc_keys:
+                self.delete(table, int(doc_key))
+            return len(doc_keys)
+
     def _raw(self, table: str, doc_id: int) -> Record:
-        raw = self._table(table)._read_table().get(str(doc_id))
+        raw = self._rows(table).get(str(doc_id))
         if raw is None:
             raise KeyError(f"{table} has no id {doc_id}")
         return raw
@@ -294,7 +390,7 @@ class Store:
     # Id sequences never go back, so a deleted record's id is never handed out again.
 
     def _sequences(self) -> Record:
-        return (self._storage.memory or {}).get(SEQUENCES, {}).get("1", {})
+        return self._rows(SEQUENCES).get("1", {})
 
     def _next_id(self, table: str) -> int:
         """The table's sequence; a table saved without one (by TinyDB itself, or edited by
@@ -302,15 +398,14 @@ class Store:
         known = self._sequences().get(table)
         if known is not None:
             return int(known)
-        rows = (self._storage.memory or {}).get(table, {})
-        return max((int(doc_id) for doc_id in rows), default=0) + 1
+        return max((int(doc_id) for doc_id in self._rows(table)), default=0) + 1
 
     def _bump_sequence(self, table: str, used_id: int) -> None:
         sequences = self._sequences()
         previous = sequences.get(table)
         if previous is not None and previous > used_id:
             return
-        self._table(SEQUENCES).put(1, {**sequences, table: used_id + 1})
+        self._put(SEQUENCES, 1, {**sequences, table: used_id + 1})
         self._remember(lambda: self._restore_sequence(table, previous))
 
     def _restore_sequence(self, table: str, previous: int | None) -> None:
@@ -319,27 +414,38 @@ class Store:
             sequences.pop(table, None)
         else:
             sequences[table] = previous
-        self._table(SEQUENCES).put(1, sequences)
+        self._put(SEQUENCES, 1, sequences)
 
     # Transactions.
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Transaction:
         """All writes inside happen together or not at all, and are saved once at the end."""
-        with self._lock:
-            if self._undo is not None:
-                yield
+        return _Transaction(self)
+
+    def _begin(self) -> bool:
+        """Take the lock; True for the outermost transaction, which saves or rolls back."""
+        self._lock.acquire()
+        if self._undo is not None:
+            return False
+        self._undo = []
+        return True
+
+    def _end(self, outermost: bool, failed: bool) -> None:
+        try:
+            if not outermost:
                 return
-            self._undo = []
             try:
-                yield
-                if self._undo:
+                if not failed and self._undo:
                     self._save()
             except BaseException:
                 self._rollback()
                 raise
-            finally:
+            if failed:
+                self._rollback()
+        finally:
+            if outermost:
                 self._undo = None
+            self._lock.release()
 
     def _remember(self, undo: Callable[[], None]) -> None:
         if self._undo is not None:
@@ -351,10 +457,28 @@ class Store:
             step()
 
     def _save(self) -> None:
+        if self._storage.path is None:
+            return
         try:
-            self._storage.flush()
+            self._storage.save(self._encoded_parts())
         except OSError as error:
             raise StoreWriteError(f"could not save {self._storage.path}: {error}") from error
+
+    def _encoded_parts(self) -> list[bytes]:
+        """The whole state as JSON, in parts to write one after the other (joining megabytes
+        would copy them): each table's `"name":{...}` as last made, made again if the table
+        changed."""
+        parts = [b"{"]
+        for name, rows in self._storage.memory.items():
+            encoded = self._encoded.get(name)
+            if encoded is None:
+                encoded = self._encoded[name] = orjson.dumps(name) + b":" + orjson.dumps(rows)
+            parts += (encoded, b",")
+        parts[-1:] = [b"}"] if len(parts) > 1 else [b"{", b"}"]
+        return parts
+
+    def _encode(self) -> bytes:
+        return b"".join(self._encoded_parts())
 
     # Whole-world operations: seeding, reset, snapshots.
 
@@ -365,16 +489,23 @@ class Store:
     def snapshot(self) -> bytes:
         """The whole state, TinyDB layout, as bytes that `restore` takes back."""
         with self._lock:
-            return orjson.dumps(self._storage.memory or {})
+            return self._encode()
 
     def restore(self, snapshot: bytes) -> None:
+        with without_gc():
+            self.replace(orjson.loads(snapshot))
+
+    def replace(self, layout: dict[str, Rows]) -> None:
+        """Make `layout` (TinyDB's, as `tinydb_layout` gives it) the whole state; the store
+        owns it from now on."""
         with self._lock:
-            previous = self._storage.memory
-            self._storage.memory = orjson.loads(snapshot)
+            previous = self._storage.memory, self._encoded, self._indexes, self._memo
+            self._storage.memory = layout
+            self._encoded, self._indexes, self._memo = {}, {}, {}
             try:
                 self._save()
             except StoreWriteError:
-                self._storage.memory = previous
+                self._storage.memory, self._encoded, self._indexes, self._memo = previous
                 raise
 
     def export(self) -> dict[str, list[Record]]:
@@ -382,9 +513,25 @@ class Store:
         with self._lock:
             return {
                 name: [document for _, document in sorted(_by_doc_id(table))]
-                for name, table in _copy(self._storage.memory or {}).items()
+                for name, table in _copy(self._storage.memory).items()
                 if not name.startswith("_")
             }
+
+
+class _Transaction:
+    """`with store.transaction():` (a class rather than a generator: it runs on every request)."""
+
+    __slots__ = ("_outermost", "_store")
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._outermost = False
+
+    def __enter__(self) -> None:
+        self._outermost = self._store._begin()
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self._store._end(self._outermost, failed=kind is not None)
 
 
 def _by_doc_id(table: dict[str, Record]) -> Iterator[tuple[int, Record]]:
@@ -392,7 +539,25 @@ def _by_doc_id(table: dict[str, Record]) -> Iterator[tuple[int, Record]]:
         yield int(key), document
 
 
-def tinydb_layout(tables: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, dict[str, Any]]:
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: while a large world is made, it would otherwise
+    scan the growing heap again and again. JSON data holds no cycles; reference counting
+    frees it as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def tinydb_layout(
+    tables: Mapping[str, list[Mapping[str, Any]]], *, copy: bool = True
+) -> dict[str, dict[str, Any]]:
+    """Tables of records as TinyDB lays them out, with the id sequences. Without `copy`, the
+    records themselves become the rows (a record without an `id` gets one)."""
     layout: dict[str, dict[str, Any]] = {}
     sequences: dict[str, int] = {}
     for name, records in tables.items():
@@ -400,7 +565,7 @@ def tinydb_layout(tables: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, di
         next_id = 1
         for record in records:
             doc_id = record["id"] if isinstance(record.get("id"), int) else next_id
-            row = dict(record)
+            row = dict(record) if copy else cast(dict[str, Any], record)
             row.setdefault("id", doc_id)
             rows[str(doc_id)] = row
             next_id = max(next_id, doc_id + 1)

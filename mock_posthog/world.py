@@ -13,7 +13,7 @@ from .ids import UuidSource
 from .journal import Journal
 from .ratelimit import RateLimiter
 from .settings import Settings
-from .store import Store, tinydb_layout
+from .store import Store, tinydb_layout, without_gc
 
 
 class World:
@@ -24,15 +24,18 @@ class World:
         self.journal = Journal(settings.journal_limit)
         self.faults = Faults()
         self.rate_limit = RateLimiter(self.clock, enabled=settings.rate_limit)
-        seed_tables = (
-            fixtures.load_files(settings.fixtures)
-            if settings.fixtures
-            else fixtures.default_world()
-        )
-        self.seed = orjson.dumps(tinydb_layout(seed_tables))
-        self.store = Store(settings.data)
-        if not self.store.has_data:
-            self.store.restore(self.seed)
+        with without_gc():  # a large world is many objects made at once
+            seed_tables = (
+                fixtures.load_files(settings.fixtures)
+                if settings.fixtures
+                else fixtures.default_world()
+            )
+            # The records are this world's own, fresh from the files: no need to copy them.
+            layout = tinydb_layout(seed_tables, copy=False)
+            self.seed = orjson.dumps(layout)
+            self.store = Store(settings.data)
+            if not self.store.has_data:
+                self.store.replace(layout)
         self.ready = True
 
     def reset(self) -> None:

@@ -50,17 +50,18 @@ def list_log_entries(call: Call) -> dict[str, Any]:
     types = _types(call.query.getlist("type_filter"))
     search = _ilike(call.query.get("search"))
     config_id = _config_id(call.args["plugin_config_id"])
-    entries = [
-        entry
-        for entry in records.log_entries_of_config(call.store, project_id(call), config_id)
-        if _matches(entry, after, before, types, search)
-    ]
+    entries = records.log_entries_of_config(
+        call.store,
+        project_id(call),
+        config_id,
+        lambda entry: _matches(entry, after, before, types, search),
+    )
     entries.sort(key=lambda entry: parse_timestamp(entry["timestamp"]), reverse=True)
     if limit:
         entries = entries[:limit]
         if call.query.get("offset", "0") not in ("", "0"):
             call.note("PostHog caps the log query at `limit` before paging, so an offset skips it")
-    return pagination.page([render_log_entry(e) for e in entries], call.url, call.query)
+    return pagination.page(entries, call.url, call.query, render_log_entry)
 
 
 def _limit(raw: str | None) -> int | None:
@@ -121,13 +122,14 @@ def _matches(
     types: set[str],
     search: re.Pattern[str] | None,
 ) -> bool:
+    if types and entry["type"] not in types:
+        return False
+    if search is not None and search.search(entry["message"]) is None:
+        return False
+    if after is None and before is None:
+        return True
     moment = parse_timestamp(entry["timestamp"])
-    return (
-        (after is None or moment > after)
-        and (before is None or moment < before)
-        and (not types or entry["type"] in types)
-        and (search is None or search.search(entry["message"]) is not None)
-    )
+    return (after is None or moment > after) and (before is None or moment < before)
 
 
 def render_log_entry(entry: Record) -> dict[str, Any]:

@@ -115,9 +115,18 @@ def _check_global_rights(call: Call, body: dict[str, Any], *, present: bool) -> 
 
 def list_plugins(call: Call) -> dict[str, Any]:
     auth.check_plugins_access(call.organization, "GET")
-    plugins = visible_plugins(call.store, call.organization)
-    rendered = [render_plugin(call.store, plugin) for plugin in plugins]
-    return pagination.page(rendered, call.url, call.query)
+    return pagination.page(rendered_plugins(call.store, call.organization), call.url, call.query)
+
+
+def rendered_plugins(store: Store, organization: Record) -> list[dict[str, Any]]:
+    """The organization's visible plugins, rendered; kept until a plugin or an organization
+    changes, since lists are read far more often than plugins are written."""
+
+    def render() -> list[dict[str, Any]]:
+        return [render_plugin(store, plugin) for plugin in visible_plugins(store, organization)]
+
+    key = ("rendered plugins", records.uuid_key(organization["id"]))
+    return store.cached(key, (records.PLUGINS, records.ORGANIZATIONS), render)
 
 
 def create_plugin(call: Call) -> dict[str, Any]:
@@ -232,7 +241,7 @@ def delete_plugin(call: Call) -> Reply:
         )
     for config in records.configs_of_plugin(call.store, plugin["id"]):
         for table in (records.PLUGIN_LOG_ENTRIES, records.PLUGIN_ATTACHMENTS, records.APP_METRICS):
-            call.store.delete_where(table, lambda row, c=config: row["plugin_config_id"] == c["id"])
+            records.delete_rows_of_config(call.store, table, config["id"])
         call.store.delete(records.PLUGIN_CONFIGS, config["id"])
     call.store.delete(records.PLUGINS, plugin["id"])
     log_plugin_activity(call, plugin, "uninstalled")

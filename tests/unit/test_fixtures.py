@@ -358,3 +358,8 @@ def test_a_record_missing_several_fields_names_the_first_the_schema_requires(
         "$.users[0].id",
         "'id' is a required property",
     )
+
+
+def test_the_packaged_default_world_is_valid_and_loads_as_any_fixture_file() -> None:
+    """It is not checked at every start, so it is checked here."""
+    assert fixtures.read_file(DEFAULT_FIXTURES) == fixtures.default_world()

@@ -132,3 +132,41 @@ def test_a_page_of_plugins_is_checked_item_by_item() -> None:
 )
 def test_json_paths(parts: list[str | int], text: str) -> None:
     assert schemas.json_path(parts) == text
+
+
+# Two validators: jsonschema-rs says whether a value is valid, jsonschema says what is wrong.
+
+
+@pytest.mark.parametrize(
+    ("name", "instance"),
+    [
+        ("plugin.json", TAXONOMY),
+        ("plugin.json", {**TAXONOMY, "id": 2.0}),  # 2.0 is an integer to JSON Schema
+        ("plugin.json", {**TAXONOMY, "id": True}),
+        ("plugin.json", {**TAXONOMY, "id": 2**70}),  # beyond 64 bits: jsonschema-rs can't take it
+        ("plugin.json", {**TAXONOMY, "tag": "v1\n"}),
+        ("plugin.json", {**TAXONOMY, "name": "\ud800"}),  # a lone surrogate
+        ("plugin.json", {**TAXONOMY, "url": "not a url"}),  # formats are not checked
+        ("plugin_page.json", {"count": 1, "next": None, "previous": None, "results": [TAXONOMY]}),
+        ("plugin_page.json", {"count": 1, "next": None, "previous": None, "results": [{}]}),
+        ("plugin_request.json", {"plugin_type": "source", "name": "x" * 201}),
+        ("plugin_config_rearrange_request.json", {"orders": {"1": 2, "x": 3}}),
+        ("fixtures.json", {"organizations": [{"id": "not-a-uuid", "name": "Org"}]}),
+        ("fixtures.json", {"plugin_log_entries": [{"timestamp": "2024-01-01 10:00"}]}),
+    ],
+)
+def test_the_fast_validator_never_passes_what_jsonschema_refuses(name: str, instance: Any) -> None:
+    refused = list(schemas.validator(name).iter_errors(instance))
+
+    if refused:
+        assert not schemas._fast_is_valid(name, instance)
+    if schemas._fast_is_valid(name, instance):
+        assert refused == []
+
+
+def test_a_value_the_fast_validator_cannot_take_is_checked_by_jsonschema() -> None:
+    schemas.check_response("plugin.json", {**TAXONOMY, "id": 2**70})
+
+    with pytest.raises(SchemaMismatch) as caught:
+        schemas.check_response("plugin.json", {**TAXONOMY, "id": 2**70, "name": 5})
+    assert caught.value.path == "$.name"

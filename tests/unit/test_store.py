@@ -4,7 +4,8 @@ data files that are refused whole when they are not TinyDB's."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +272,104 @@ def test_reads_are_copies_that_cannot_change_the_store() -> None:
 
     assert store.get("plugins", 1) == {"id": 1, "name": "one"}
     assert store.get("plugins", 3) == {"id": 3, "name": "three", "nested": {"a": 1}}
+
+
+# Indexes: `find_by` answers what a scan answers, in the same order, whatever happened before.
+
+
+def by_team(record: Mapping[str, Any]) -> Any:
+    return record.get("team_id")
+
+
+def by_plugin_and_team(record: Mapping[str, Any]) -> Any:
+    return record.get("plugin"), record.get("team_id")
+
+
+def assert_indexes_match_scans(store: Store) -> None:
+    for key in (by_team, by_plugin_and_team):
+        for record in [*store.all("plugin_configs"), {"team_id": 99, "plugin": 99}]:
+            value = key(record)
+            assert store.find_by("plugin_configs", key, value) == store.find(
+                "plugin_configs", lambda row, key=key, value=value: key(row) == value
+            )
+
+
+def test_indexes_follow_every_write_rollback_and_restore(tmp_path: Path) -> None:
+    store = seeded(tmp_path / "data.json")
+    chance = random.Random(8)
+    snapshot = store.snapshot()
+    for step in range(300):
+        ids = [record["id"] for record in store.all("plugin_configs")]
+        action = chance.choice(["insert", "update", "delete", "fail", "restore", "delete_by"])
+        if action == "insert" or not ids:
+            store.insert("plugin_configs", {"plugin": chance.randint(1, 3), "team_id": step % 4})
+        elif action == "update":
+            store.update("plugin_configs", chance.choice(ids), {"team_id": chance.randint(0, 3)})
+        elif action == "delete":
+            store.delete("plugin_configs", chance.choice(ids))
+        elif action == "fail":
+            with pytest.raises(RuntimeError), store.transaction():
+                store.update("plugin_configs", chance.choice(ids), {"team_id": 7})
+                store.delete("plugin_configs", chance.choice(ids))
+                store.insert("plugin_configs", {"plugin": 1, "team_id": 7})
+                raise RuntimeError("half-way")
+        elif action == "restore":
+            store.restore(snapshot)
+            snapshot = store.snapshot() if chance.random() < 0.5 else snapshot
+        else:
+            store.delete_by("plugin_configs", by_team, chance.randint(0, 3))
+        assert_indexes_match_scans(store)
+    assert Store(tmp_path / "data.json").export() == store.export()
+
+
+def test_a_record_whose_key_changes_is_found_in_its_place_in_the_table() -> None:
+    store = seeded()
+    for team in (1, 2, 1):
+        store.insert("plugin_configs", {"plugin": 1, "team_id": team})
+    assert [r["id"] for r in store.find_by("plugin_configs", by_team, 1)] == [1, 3]
+
+    store.update("plugin_configs", 2, {"team_id": 1})
+
+    assert [r["id"] for r in store.find_by("plugin_configs", by_team, 1)] == [1, 2, 3]
+    assert store.find_by("plugin_configs", by_team, 2) == []
+
+
+def test_a_save_that_fails_leaves_the_next_save_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data.json"
+    store = seeded(data)
+    monkeypatch.setattr(store_module.os, "replace", failing_replace)
+    with pytest.raises(StoreWriteError):
+        store.update("plugins", 1, {"name": "lost"})
+    monkeypatch.undo()
+
+    store.update("plugins", 2, {"name": "kept"})
+
+    assert Store(data).export() == store.export()
+    assert Store(data).get("plugins", 1) == {"id": 1, "name": "one"}
+
+
+def test_a_cached_value_is_made_again_once_a_table_it_read_changes() -> None:
+    store = seeded()
+    made: list[int] = []
+
+    def names() -> list[str]:
+        made.append(1)
+        return [record["name"] for record in store.all("plugins")]
+
+    def cached() -> list[str]:
+        return store.cached("names", ("plugins",), names)
+
+    assert cached() == cached() == ["one", "two"]
+    store.insert("plugin_configs", {"plugin": 1})  # another table
+    assert (cached(), len(made)) == (["one", "two"], 1)
+    store.update("plugins", 1, {"name": "first"})
+    assert cached() == ["first", "two"]
+    with pytest.raises(RuntimeError), store.transaction():
+        store.delete("plugins", 2)
+        assert cached() == ["first"]
+        raise RuntimeError("rolled back")
+    assert cached() == ["first", "two"]
+    store.restore(seeded().snapshot())
+    assert (cached(), len(made)) == (["one", "two"], 5)
