@@ -32,7 +32,7 @@ def serve(app: WSGIApp, host: str, port: int, on_listening: Callable[[int], None
     accepts connections (port 0 picks a free one)."""
     listener = _listen(host, port)
     server = create_server(
-        _dropping_connections(app),
+        _logging_requests(_dropping_connections(app)),
         sockets=[listener],
         threads=THREADS,
         asyncore_use_poll=True,  # no select() limit on the number of connections
@@ -78,5 +78,22 @@ def _dropping_connections(app: WSGIApp) -> WSGIApp:
             return app(environ, start_response)
         except ConnectionAbortedError:
             raise ClientDisconnected from None
+
+    return wsgi
+
+
+def _logging_requests(app: WSGIApp) -> WSGIApp:
+    """One line a request on stderr, as a developer reads it; waitress writes none. Keys in
+    the query string are redacted by the log filter (redaction.py)."""
+    log = logging.getLogger("mock_posthog.access")
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def logged_start(status: str, headers: Any, *args: Any) -> Any:
+            query = environ.get("QUERY_STRING")
+            target = environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
+            log.info('"%s %s" %s', environ.get("REQUEST_METHOD"), target, status.split(" ")[0])
+            return start_response(status, headers, *args)
+
+        return app(environ, logged_start)
 
     return wsgi
