@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from .routing import QueryParam
+import orjson
+
+from .routing import QueryParam, Reply
 
 DEFAULT_LIMIT = 100
 
@@ -45,12 +47,34 @@ def page(
 ) -> dict[str, Any]:
     """The page of `items` the query asks for; with `render`, only the page's items are
     rendered, as DRF serializes only the page."""
-    limit = parse_positive_int(last(query, "limit"), strict=True, fallback=DEFAULT_LIMIT)
-    offset = parse_positive_int(last(query, "offset"), strict=False, fallback=0)
+    limit, offset = window(query)
     found = page_of(items, url, limit=limit, offset=offset)
     if render is not None:
         found["results"] = [render(item) for item in found["results"]]
     return found
+
+
+def encoded_page(
+    items: Sequence[Any], encoded: Sequence[bytes], url: str, query: Mapping[str, str], status: int
+) -> Reply:
+    """`page`, for items whose JSON was made beforehand (`encoded`, item by item): the page's
+    JSON is put together from it, the same bytes as encoding the page would give."""
+    limit, offset = window(query)
+    found = page_of(items, url, limit=limit, offset=offset)
+    head = orjson.dumps(
+        {"count": found["count"], "next": found["next"], "previous": found["previous"]}
+    )
+    content = b"".join(
+        (head[:-1], b',"results":[', b",".join(encoded[offset : offset + limit]), b"]}")
+    )
+    return Reply(body=found, status=status, encoded=content)
+
+
+def window(query: Mapping[str, str]) -> tuple[int, int]:
+    """The limit and offset the query asks for."""
+    limit = parse_positive_int(last(query, "limit"), strict=True, fallback=DEFAULT_LIMIT)
+    offset = parse_positive_int(last(query, "offset"), strict=False, fallback=0)
+    return limit, offset
 
 
 def last(query: Mapping[str, str], key: str) -> str | None:

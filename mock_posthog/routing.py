@@ -75,6 +75,7 @@ class Reply:
     status: int = 200
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    encoded: bytes | None = None  # the body's JSON, when made beforehand (the same bytes)
 
 
 @dataclass
@@ -204,7 +205,7 @@ def render(route: Route, result: Any, validate: bool) -> Response:
     else:
         if validate and route.response_schema and reply.status < 300:
             schemas.check_response(route.response_schema, reply.body)
-        content = orjson.dumps(reply.body)
+        content = reply.encoded if reply.encoded is not None else orjson.dumps(reply.body)
     if content or reply.content_type != "application/json":
         return Response(
             content, status=reply.status, headers=reply.headers, content_type=reply.content_type
