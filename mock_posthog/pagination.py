@@ -17,6 +17,9 @@ import orjson
 from .routing import QueryParam, Reply
 
 DEFAULT_LIMIT = 100
+# The request's URL, or how to get it: links need it only when there is a next or previous
+# page, and making it costs a request more than the rest of its page does.
+Url = str | Callable[[], str]
 
 QUERY = (
     QueryParam("limit", {"type": "integer"}, "Number of results to return per page (default 100)."),
@@ -41,7 +44,7 @@ def parse_positive_int(raw: str | None, *, strict: bool, fallback: int) -> int:
 
 def page(
     items: Sequence[Any],
-    url: str,
+    url: Url,
     query: Mapping[str, str],
     render: Callable[[Any], Any] | None = None,
 ) -> dict[str, Any]:
@@ -55,7 +58,7 @@ def page(
 
 
 def encoded_page(
-    items: Sequence[Any], encoded: Sequence[bytes], url: str, query: Mapping[str, str], status: int
+    items: Sequence[Any], encoded: Sequence[bytes], url: Url, query: Mapping[str, str], status: int
 ) -> Reply:
     """`page`, for items whose JSON was made beforehand (`encoded`, item by item): the page's
     JSON is put together from it, the same bytes as encoding the page would give."""
@@ -84,7 +87,7 @@ def last(query: Mapping[str, str], key: str) -> str | None:
     return values[-1] if values else None
 
 
-def page_of(items: Sequence[Any], url: str, *, limit: int, offset: int) -> dict[str, Any]:
+def page_of(items: Sequence[Any], url: Url, *, limit: int, offset: int) -> dict[str, Any]:
     count = len(items)
     return {
         "count": count,
@@ -94,18 +97,22 @@ def page_of(items: Sequence[Any], url: str, *, limit: int, offset: int) -> dict[
     }
 
 
-def next_link(url: str, count: int, limit: int, offset: int) -> str | None:
+def next_link(url: Url, count: int, limit: int, offset: int) -> str | None:
     if offset + limit >= count:
         return None
-    return replace_query_params(url, limit=limit, offset=offset + limit)
+    return replace_query_params(_resolved(url), limit=limit, offset=offset + limit)
 
 
-def previous_link(url: str, limit: int, offset: int) -> str | None:
+def previous_link(url: Url, limit: int, offset: int) -> str | None:
     if offset <= 0:
         return None
     if offset - limit <= 0:
-        return remove_query_param(replace_query_params(url, limit=limit), "offset")
-    return replace_query_params(url, limit=limit, offset=offset - limit)
+        return remove_query_param(replace_query_params(_resolved(url), limit=limit), "offset")
+    return replace_query_params(_resolved(url), limit=limit, offset=offset - limit)
+
+
+def _resolved(url: Url) -> str:
+    return url if isinstance(url, str) else url()
 
 
 def replace_query_params(url: str, **params: Any) -> str:

@@ -109,7 +109,9 @@ def _check_global_rights(call: Call, body: dict[str, Any], *, present: bool) -> 
 def list_plugins(call: Call) -> dict[str, Any]:
     auth.check_plugins_access(call.organization, "GET")
     rendered, encoded = rendered_plugins(call.store, call.organization)
-    return pagination.encoded_page(rendered, encoded, call.url, call.query, call.route.status)
+    return pagination.encoded_page(
+        rendered, encoded, lambda: call.url, call.query, call.route.status
+    )
 
 
 def rendered_plugins(
