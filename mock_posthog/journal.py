@@ -442,9 +442,13 @@ def _may_have_a_body(environ: Mapping[str, Any]) -> bool:
 
 
 def _response_content(response: Response) -> tuple[bytes | str, str]:
-    if response.is_streamed:
+    parts = response.response
+    if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], bytes):
+        content = parts[0]  # what render made: the body as it is, not copied
+    elif response.is_streamed:
         return "<streamed>", response.mimetype
-    content = response.get_data()
+    else:
+        content = response.get_data()
     if len(content) > RESPONSE_LIMIT:
         return f"<{len(content)} bytes, not recorded>", response.mimetype
     return content, response.mimetype

@@ -12,9 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from .routing import QueryParam
+import orjson
+
+from .routing import QueryParam, Reply
 
 DEFAULT_LIMIT = 100
+# The request's URL, or how to get it: links need it only when there is a next or previous
+# page, and making it costs a request more than the rest of its page does.
+Url = str | Callable[[], str]
 
 QUERY = (
     QueryParam("limit", {"type": "integer"}, "Number of results to return per page (default 100)."),
@@ -39,18 +44,40 @@ def parse_positive_int(raw: str | None, *, strict: bool, fallback: int) -> int:
 
 def page(
     items: Sequence[Any],
-    url: str,
+    url: Url,
     query: Mapping[str, str],
     render: Callable[[Any], Any] | None = None,
 ) -> dict[str, Any]:
     """The page of `items` the query asks for; with `render`, only the page's items are
     rendered, as DRF serializes only the page."""
-    limit = parse_positive_int(last(query, "limit"), strict=True, fallback=DEFAULT_LIMIT)
-    offset = parse_positive_int(last(query, "offset"), strict=False, fallback=0)
+    limit, offset = window(query)
     found = page_of(items, url, limit=limit, offset=offset)
     if render is not None:
         found["results"] = [render(item) for item in found["results"]]
     return found
+
+
+def encoded_page(
+    items: Sequence[Any], encoded: Sequence[bytes], url: Url, query: Mapping[str, str], status: int
+) -> Reply:
+    """`page`, for items whose JSON was made beforehand (`encoded`, item by item): the page's
+    JSON is put together from it, the same bytes as encoding the page would give."""
+    limit, offset = window(query)
+    found = page_of(items, url, limit=limit, offset=offset)
+    head = orjson.dumps(
+        {"count": found["count"], "next": found["next"], "previous": found["previous"]}
+    )
+    content = b"".join(
+        (head[:-1], b',"results":[', b",".join(encoded[offset : offset + limit]), b"]}")
+    )
+    return Reply(body=found, status=status, encoded=content)
+
+
+def window(query: Mapping[str, str]) -> tuple[int, int]:
+    """The limit and offset the query asks for."""
+    limit = parse_positive_int(last(query, "limit"), strict=True, fallback=DEFAULT_LIMIT)
+    offset = parse_positive_int(last(query, "offset"), strict=False, fallback=0)
+    return limit, offset
 
 
 def last(query: Mapping[str, str], key: str) -> str | None:
@@ -60,7 +87,7 @@ def last(query: Mapping[str, str], key: str) -> str | None:
     return values[-1] if values else None
 
 
-def page_of(items: Sequence[Any], url: str, *, limit: int, offset: int) -> dict[str, Any]:
+def page_of(items: Sequence[Any], url: Url, *, limit: int, offset: int) -> dict[str, Any]:
     count = len(items)
     return {
         "count": count,
@@ -70,18 +97,22 @@ def page_of(items: Sequence[Any], url: str, *, limit: int, offset: int) -> dict[
     }
 
 
-def next_link(url: str, count: int, limit: int, offset: int) -> str | None:
+def next_link(url: Url, count: int, limit: int, offset: int) -> str | None:
     if offset + limit >= count:
         return None
-    return replace_query_params(url, limit=limit, offset=offset + limit)
+    return replace_query_params(_resolved(url), limit=limit, offset=offset + limit)
 
 
-def previous_link(url: str, limit: int, offset: int) -> str | None:
+def previous_link(url: Url, limit: int, offset: int) -> str | None:
     if offset <= 0:
         return None
     if offset - limit <= 0:
-        return remove_query_param(replace_query_params(url, limit=limit), "offset")
-    return replace_query_params(url, limit=limit, offset=offset - limit)
+        return remove_query_param(replace_query_params(_resolved(url), limit=limit), "offset")
+    return replace_query_params(_resolved(url), limit=limit, offset=offset - limit)
+
+
+def _resolved(url: Url) -> str:
+    return url if isinstance(url, str) else url()
 
 
 def replace_query_params(url: str, **params: Any) -> str:

@@ -25,6 +25,7 @@ log = logging.getLogger("mock_posthog")
 
 Handler = Callable[["Call"], Any]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+JSON = "application/json"
 ROUTES_BY_ENDPOINT = "mock_posthog.routes"  # app.extensions key: Flask endpoint -> its routes
 
 
@@ -79,6 +80,7 @@ class Reply:
     status: int = 200
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    encoded: bytes | None = None  # the body's JSON, when made beforehand (the same bytes)
 
 
 @dataclass
@@ -201,7 +203,11 @@ def _resolve_parent(
 
 
 def render(route: Route, result: Any, validate: bool) -> Response:
-    reply = result if isinstance(result, Reply) else Reply(body=result, status=route.status)
+    if result is not None and not isinstance(result, Reply):  # the usual: JSON, route's status
+        if validate and route.response_schema and route.status < 300:
+            schemas.check_response(route.response_schema, result)
+        return Response(orjson.dumps(result), status=route.status, content_type=JSON)
+    reply = result if isinstance(result, Reply) else Reply(status=route.status)
     if reply.content_type != "application/json":
         content = reply.body or ""
     elif reply.body is None:
@@ -209,7 +215,7 @@ def render(route: Route, result: Any, validate: bool) -> Response:
     else:
         if validate and route.response_schema and reply.status < 300:
             schemas.check_response(route.response_schema, reply.body)
-        content = orjson.dumps(reply.body)
+        content = reply.encoded if reply.encoded is not None else orjson.dumps(reply.body)
     if content or reply.content_type != "application/json":
         return Response(
             content, status=reply.status, headers=reply.headers, content_type=reply.content_type

@@ -61,7 +61,7 @@ def list_log_entries(call: Call) -> dict[str, Any]:
         entries = entries[:limit]
         if call.query.get("offset", "0") not in ("", "0"):
             call.note("PostHog caps the log query at `limit` before paging, so an offset skips it")
-    return pagination.page(entries, call.url, call.query, render_log_entry)
+    return pagination.page(entries, lambda: call.url, call.query, render_log_entry)
 
 
 def _limit(raw: str | None) -> int | None:

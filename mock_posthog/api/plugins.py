@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from .. import activity, auth, pagination, records, upstream
 from ..errors import NotFound, PermissionDenied, ServerError, ValidationFailed
 from ..routing import Call, Reply, Route
@@ -115,15 +117,21 @@ def _check_global_rights(call: Call, body: dict[str, Any], *, present: bool) -> 
 
 def list_plugins(call: Call) -> dict[str, Any]:
     auth.check_plugins_access(call.organization, "GET")
-    return pagination.page(rendered_plugins(call.store, call.organization), call.url, call.query)
+    rendered, encoded = rendered_plugins(call.store, call.organization)
+    return pagination.encoded_page(
+        rendered, encoded, lambda: call.url, call.query, call.route.status
+    )
 
 
-def rendered_plugins(store: Store, organization: Record) -> list[dict[str, Any]]:
-    """The organization's visible plugins, rendered; kept until a plugin or an organization
-    changes, since lists are read far more often than plugins are written."""
+def rendered_plugins(
+    store: Store, organization: Record
+) -> tuple[list[dict[str, Any]], list[bytes]]:
+    """The organization's visible plugins, rendered, and each one's JSON; kept until a plugin
+    or an organization changes, since lists are read far more often than plugins written."""
 
-    def render() -> list[dict[str, Any]]:
-        return [render_plugin(store, plugin) for plugin in visible_plugins(store, organization)]
+    def render() -> tuple[list[dict[str, Any]], list[bytes]]:
+        rendered = [render_plugin(store, plugin) for plugin in visible_plugins(store, organization)]
+        return rendered, [orjson.dumps(plugin) for plugin in rendered]
 
     key = ("rendered plugins", records.uuid_key(organization["id"]))
     return store.cached(key, (records.PLUGINS, records.ORGANIZATIONS), render)
