@@ -1,10 +1,10 @@
 """The HTTP server of `mock-posthog serve`: waitress, in this one process (the world lives in
 its memory), with a pool of threads.
 
-Chosen by measurement (bench/README.md): on two cores a bare Flask app answers about 2.5
-times as many requests under waitress as under werkzeug's development server, keep-alive
-included, and it starts as fast. A latency fault sleeps in one thread and holds up only its
-own request.
+Chosen by measurement (bench/README.md): on two cores, with 10 keep-alive connections, a bare
+Flask app answers about three times as many requests under waitress as under werkzeug's
+development server, and it starts as fast. A latency fault sleeps in one thread and holds up
+only its own request.
 
 This module imports no more than the server, so that the benchmark's bare Flask app can run
 under exactly the same server.
