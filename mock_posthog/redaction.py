@@ -8,7 +8,9 @@ log writes the query string), so it holds whatever server runs the app."""
 from __future__ import annotations
 
 import logging
+import math
 import re
+import time
 from collections.abc import Callable, Iterable
 
 REDACTED = "[redacted]"
@@ -55,14 +57,26 @@ def redact_text(text: str, secret_fields: Iterable[str] = (), known: Iterable[st
 
 class RedactingFilter(logging.Filter):
     """Rewrites each log record's message without credentials; `known` gives the secrets the
-    world holds now (its API keys), read for every record so that new keys are covered."""
+    world holds now (its API keys), read again at most every `REFRESH_SECONDS`: reading them
+    for every line, one line a request, cost the server more than the requests themselves,
+    and keys change only when a world is loaded."""
+
+    REFRESH_SECONDS = 1.0
 
     def __init__(self, known: Callable[[], Iterable[str]] = tuple) -> None:
         super().__init__()
         self._known = known
+        self._cached: tuple[str, ...] = ()
+        self._read_at = -math.inf
+
+    def _current(self) -> tuple[str, ...]:
+        now = time.monotonic()
+        if now - self._read_at >= self.REFRESH_SECONDS:
+            self._cached, self._read_at = tuple(self._known()), now
+        return self._cached
 
     def filter(self, record: logging.LogRecord) -> bool:
-        known = list(self._known())
+        known = self._current()
         message = record.getMessage()
         redacted = redact_text(message, known=known)
         if record.exc_info and not record.exc_text:

@@ -91,7 +91,8 @@ def send_secrets_every_way(base: str) -> list[int]:
 
 def test_no_key_token_or_secret_reaches_the_log_or_the_journal() -> None:
     with serving(
-        ["--journal-limit", "100"], env={"MOCK_POSTHOG_CONTROL_TOKEN": CONTROL_TOKEN}
+        ["--journal-limit", "100"],
+        env={"MOCK_POSTHOG_CONTROL_TOKEN": CONTROL_TOKEN, "MOCK_POSTHOG_LOG_LEVEL": "DEBUG"},
     ) as s:
         statuses = send_secrets_every_way(s.url)
         journal = requests.get(
