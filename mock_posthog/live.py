@@ -193,9 +193,9 @@ class LiveServer(Assertions):
         self.log.seek(0)
         return self.log.read()
 
-    # The same calls as the in-process handle, over HTTP. Delegations to the upstream, plugin
-    # log entries, recorded jobs and delivery metrics belong here too, each over its own
-    # /_mock/ route, as on MockPostHog.
+    # The same calls as the in-process handle, over HTTP. The upstream, plugin log entries,
+    # recorded jobs and delivery metrics have no methods here yet: reach them through their
+    # /_mock/ routes (`self.control.call`).
 
     def url(self, path: str) -> str:
         return self.base_url + path

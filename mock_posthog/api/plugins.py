@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from .. import activity, auth, pagination, records, upstream
+from .. import activity, auth, fixtures, pagination, records, upstream
 from ..errors import NotFound, PermissionDenied, ServerError, ValidationFailed
 from ..routing import Call, Reply, Route
 from ..schemas import check_request
@@ -149,16 +149,11 @@ def create_plugin(call: Call) -> dict[str, Any]:
     else:
         fields.update(_fetched_fields(call, call.data.get("url")))
     now = call.world.now()
-    plugin = call.store.insert(
-        records.PLUGINS,
-        {
-            **_new_plugin_defaults(),
-            **fields,
-            "organization_id": call.organization["id"],
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
+    # A plugin made here holds the same fields as one from a fixture file, defaults included,
+    # so a snapshot gives it back exactly.
+    record = {"name": None, **fields, "organization_id": call.organization["id"]}
+    (new,) = fixtures.with_defaults({records.PLUGINS: [record]})[records.PLUGINS]
+    plugin = call.store.insert(records.PLUGINS, {**new, "created_at": now, "updated_at": now})
     log_plugin_activity(call, plugin, "installed")
     return render_plugin(call.store, plugin)
 
@@ -177,26 +172,6 @@ def log_plugin_activity(call: Call, plugin: Record, what: str) -> None:
         created_at=call.world.now(),
         entry_id=call.world.new_uuid(),
     )
-
-
-def _new_plugin_defaults() -> dict[str, Any]:
-    return {
-        "plugin_type": None,
-        "name": None,
-        "description": None,
-        "url": None,
-        "icon": None,
-        "config_schema": {},
-        "tag": None,
-        "latest_tag": None,
-        "is_global": False,
-        "is_stateless": False,
-        "capabilities": {},
-        "metrics": {},
-        "public_jobs": {},
-        "latest_tag_checked_at": None,
-        "source_files": {},
-    }
 
 
 def _fetched_fields(call: Call, url: Any) -> dict[str, Any]:
