@@ -12,12 +12,12 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Flask, Response, current_app, request
+from flask import Response
 
 from . import routing
 from .errors import (
@@ -30,18 +30,16 @@ from .errors import (
     Throttled,
     ValidationFailed,
 )
-from .journal import DROPPED
+from .exchange import Exchange, note
 from .matching import path_matches
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
 # The refusals PostHog gives for these statuses, with its own wording.
-_POSTHOG_ERRORS: dict[int, Callable[[], ApiError]] = {
-    400: ValidationFailed,
-    401: NotAuthenticated,
-    403: PermissionDenied,
-    404: NotFound,
-    405: lambda: MethodNotAllowed(request.method, []),
+_POSTHOG_ERRORS: dict[int, Callable[[str], ApiError]] = {  # from the request's method
+    400: lambda method: ValidationFailed(),
+    401: lambda method: NotAuthenticated(),
+    403: lambda method: PermissionDenied(),
+    404: lambda method: NotFound(),
+    405: lambda method: MethodNotAllowed(method, []),
 }
 
 
@@ -99,14 +97,14 @@ class Fault:
         self.fired += applies
         return applies
 
-    def error(self) -> ApiError:
+    def error(self, method: str) -> ApiError:
         assert self.status is not None
         if self.status == 429:
             return Throttled(self.retry_after)
         if self.status == 500:
             return ServerError(f"fault #{self.id} asked for a 500")
         make = _POSTHOG_ERRORS.get(self.status)
-        error = make() if make else _generic_error(self.status)
+        error = make(method) if make else _generic_error(self.status)
         if self.detail is not None:
             error.detail = self.detail
         return error
@@ -202,52 +200,37 @@ class Faults:
             ]
 
 
-# Injection: a before-request hook, and a WSGI wrapper that drops the connection.
+# Injection: before the route runs.
 
 
-def install(app: Flask) -> None:
-    app.before_request(_inject)
-    app.wsgi_app = _DropConnection(app.wsgi_app)  # type: ignore[method-assign]
-
-
-def _inject() -> Response | None:
-    world = current_app.extensions["mock_posthog"]
-    if not world.faults.active() or not request.path.startswith("/api/"):
+def inject(faults: Faults, exchange: Exchange) -> Response | None:
+    """Apply the faults aimed at this request: sleep its latency, then drop its connection
+    (the empty response returned is never sent) or raise its error."""
+    if not faults.active():
         return None
-    route = routing.current_route()
-    firing = world.faults.firing(request.method, request.path, route and route.operation_id)
+    this, route = exchange.request, exchange.route
+    firing = faults.firing(this.method, this.path, route and route.operation_id)
     latency = sum(fault.latency_ms for fault in firing)
     if latency:
-        routing.note(f"fault: {latency} ms of latency added")
+        note(f"fault: {latency} ms of latency added")
         time.sleep(latency / 1000)
     for fault in firing:
         if fault.drop:
-            routing.note(f"fault #{fault.id}: connection dropped without a response")
-            request.environ[DROPPED] = True
+            note(f"fault #{fault.id}: connection dropped without a response")
+            exchange.dropped = True
             return Response(status=500)
         if fault.status is not None:
-            routing.note(f"fault #{fault.id}: answering {fault.status}")
-            raise fault.error()
+            note(f"fault #{fault.id}: answering {fault.status}")
+            raise fault.error(this.method)
     return None
 
 
-class _DropConnection:
-    """Closes the socket of a request marked dropped, so the client sees a connection that
-    ended without a response. The server treats the ConnectionError as the client's doing and
-    writes nothing; the Flask test client lets it propagate."""
-
-    def __init__(self, wsgi_app: WSGIApp) -> None:
-        self.wsgi_app = wsgi_app
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        result = self.wsgi_app(environ, start_response)
-        if not environ.get(DROPPED):
-            return result
-        close = getattr(result, "close", None)
-        if close:
-            close()
-        connection = environ.get("werkzeug.socket")
-        if connection is not None:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        raise ConnectionAbortedError("mock-posthog fault: the connection was dropped")
+def drop_connection(environ: Mapping[str, Any]) -> NoReturn:
+    """End the request's connection without a response. The server treats the
+    ConnectionError as the client's doing and writes nothing; the Flask test client lets it
+    propagate."""
+    connection = environ.get("werkzeug.socket")
+    if connection is not None:
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+    raise ConnectionAbortedError("mock-posthog fault: the connection was dropped")

@@ -18,21 +18,20 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Request, Response
 from werkzeug.datastructures import EnvironHeaders, MultiDict
 from werkzeug.exceptions import HTTPException
 
-from . import auth, payload, records, redaction, routing
+from . import auth, payload, records, redaction
 from .clock import isoformat
 from .errors import ApiError
+from .exchange import Exchange
 from .matching import path_matches
 from .store import Store
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 REDACTED = redaction.REDACTED
 CONTROL_HEADER = "x-mock-posthog-token"
 QUERY_CREDENTIALS = ("personal_api_key", "token", "api_key")
-DROPPED = "mock_posthog.dropped"  # set in the WSGI environ of a request whose connection drops
 NEAREST = 5  # how many near misses an assertion failure lists
 BODY_LIMIT = 64 * 1024  # larger bodies are recorded as a size, not kept
 RESPONSE_LIMIT = 256 * 1024
@@ -272,74 +271,46 @@ class Journal(JournalView):
             self._next_id = 1
 
 
-# Recording: a before/after-request pair on the app.
+# Recording: once the API has answered.
 
 
-STARTED = "mock_posthog.started"  # in the WSGI environ: (perf_counter, the clock's now)
-
-
-def install(app: Flask) -> None:
-    """Record every /api/ request: the clock starts as the request comes in, before any other
-    step (a fault's latency included), and the entry is kept once the response is made."""
-    world = app.extensions["mock_posthog"]
-    app.wsgi_app = _Started(app.wsgi_app, world)  # type: ignore[method-assign]
-    app.after_request(_record)
-
-
-class _Started:
-    """Notes when each request came, in its WSGI environ."""
-
-    def __init__(self, wsgi_app: WSGIApp, world: Any) -> None:
-        self.wsgi_app, self.clock = wsgi_app, world.clock
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        environ[STARTED] = (time.perf_counter(), self.clock.now())
-        return self.wsgi_app(environ, start_response)
-
-
-def _record(response: Response) -> Response:
-    this = request._get_current_object()  # type: ignore[attr-defined]
+def record_answer(journal: Journal, store: Store, exchange: Exchange, answer: Response) -> None:
+    """Keep the exchange and what it answered (nothing, when its connection drops). Only
+    what the request still holds is copied now; redaction waits until the journal is read."""
+    this = exchange.request
     environ = this.environ
-    started = environ.get(STARTED)
-    if started is None or not this.path.startswith("/api/"):
-        return response
-    began, moment = started
-    state = g._get_current_object()  # type: ignore[attr-defined]
-    world = current_app.extensions["mock_posthog"]
-    dropped = environ.get(DROPPED, False)
-    route = routing.current_route()
-    body, parsed = _request_body(this, state.get(routing.REQUEST_BODY))
-    notes = list(state.get("notes", ()))
+    body, parsed = _request_body(this, exchange.body)
+    notes = exchange.notes
     # Which config keys are secret, and which keys exist, depends on the world now, so both
     # are settled now; only for what needs them, to keep the common request cheap.
     needs_secrets = not parsed or _has_config(body)
-    secret_keys = _secret_config_keys(world.store.all("plugins")) if needs_secrets else set()
-    known = tuple(key_values(world.store)) if notes or not parsed else ()
+    secret_keys = _secret_config_keys(store.all("plugins")) if needs_secrets else set()
+    known = tuple(key_values(store)) if notes or not parsed else ()
     headers = {
         name: value
         for name, value in environ.items()
         if name in _HEADER_KEYS or name.startswith("HTTP_")
     }
-    world.journal.record(
+    dropped = exchange.dropped
+    journal.record(
         Recorded(
-            moment=moment,
-            duration_ms=round((time.perf_counter() - began) * 1000, 3),
+            moment=exchange.moment,
+            duration_ms=round((time.perf_counter() - exchange.began) * 1000, 3),
             method=this.method,
             path=this.path,
-            route=route.operation_id if route else None,
+            route=exchange.route.operation_id if exchange.route else None,
             query=this.args,
             headers=headers,
             body=body,
             parsed=parsed,
             secret_keys=secret_keys,
             known_keys=known,
-            status=None if dropped else response.status_code,
-            response=None if dropped else _response_content(response),
-            response_headers=None if dropped else response.headers.to_wsgi_list(),
+            status=None if dropped else answer.status_code,
+            response=None if dropped else _response_content(answer),
+            response_headers=None if dropped else answer.headers.to_wsgi_list(),
             notes=notes,
         )
     )
-    return response
 
 
 def key_values(store: Store) -> list[str]:

@@ -1,32 +1,29 @@
-"""The route table's shape and the one pipeline every emulated request goes through:
-authenticate, resolve the organization or project, check key scopes and membership, run the
-handler in a store transaction, render the reply. The body is parsed when first read."""
+"""The route table's shape, how a path finds its routes, and the one pipeline every emulated
+request goes through: authenticate, resolve the organization or project, check key scopes and
+membership, run the handler in a store transaction, render the reply. The body is parsed when
+first read."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Flask, Request, Response
 
 from . import auth, payload, schemas
 from .errors import MethodNotAllowed
+from .exchange import Exchange, note
 from .store import Record
 
 if TYPE_CHECKING:  # the world holds the journal and faults, whose hooks need this module
     from .world import World
 
-log = logging.getLogger("mock_posthog")
-
 Handler = Callable[["Call"], Any]
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # what a route may be for
 JSON = "application/json"
-ROUTES_BY_ENDPOINT = "mock_posthog.routes"  # app.extensions key: Flask endpoint -> its routes
 
 
 @dataclass(frozen=True)
@@ -66,10 +63,6 @@ class Route:
     @property
     def parent(self) -> str:
         return "project" if self.path.startswith("/api/projects/") else "organization"
-
-    def flask_rules(self) -> list[str]:
-        rule = re.sub(r"\{(\w+)\}", r"<\1>", self.path)
-        return [rule, rule.rstrip("/")]
 
 
 @dataclass(frozen=True)
@@ -114,71 +107,65 @@ class Call:
         note(text)
 
 
-def note(text: str) -> None:
-    """Say something about this request in the log and the journal (a quirk that applied,
-    the reason for a 500): the user reading a failing test learns why."""
-    if "notes" not in g:
-        g.notes = []
-    g.notes.append(text)
-    log.info("note: %s", text)
+class RouteTable:
+    """Finds the routes of a request's path. At each segment a fixed word wins over a
+    placeholder (`plugins/repository/` is not plugin "repository"), as Django's URL patterns
+    are ordered; a placeholder is one non-empty segment, so `plugins//` matches nothing; the
+    trailing slash is optional, as PostHog's router makes it."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        by_path: dict[str, dict[str, Route]] = {}
+        for route in routes:
+            by_path.setdefault(route.path, {})[route.method] = route
+        ordered = sorted(by_path, key=_specificity)
+        self._patterns = [(_path_pattern(path), by_path[path]) for path in ordered]
+
+    def match(self, path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
+        """The routes of `path` by method, and the values of its placeholders."""
+        for pattern, path_routes in self._patterns:
+            found = pattern.fullmatch(path)
+            if found:
+                return path_routes, found.groupdict()
+        return None
+
+    def routes(self) -> list[Route]:
+        return [route for _, path_routes in self._patterns for route in path_routes.values()]
 
 
-def register(app: Flask, routes: Iterable[Route]) -> None:
-    by_path: dict[str, dict[str, Route]] = {}
-    for route in routes:
-        by_path.setdefault(route.path, {})[route.method] = route
-    by_endpoint = app.extensions.setdefault(ROUTES_BY_ENDPOINT, {})
-    for path_routes in by_path.values():
-        first = next(iter(path_routes.values()))
-        view = partial(dispatch, path_routes)
-        for index, rule in enumerate(first.flask_rules()):
-            by_endpoint[f"{first.operation_id}.{index}"] = path_routes
-            app.add_url_rule(
-                rule,
-                endpoint=f"{first.operation_id}.{index}",
-                view_func=view,
-                methods=METHODS,
-                provide_automatic_options=False,
-                merge_slashes=False,  # Django matches `plugins//` to nothing: no redirect
-            )
+def _segments(path: str) -> list[str]:
+    return path.strip("/").split("/")
 
 
-def current_route() -> Route | None:
-    """The route this request is for, before or after dispatch; None when there is none."""
-    found = g.get(_ROUTE, _UNKNOWN)
-    if found is _UNKNOWN:
-        path_routes = current_app.extensions.get(ROUTES_BY_ENDPOINT, {}).get(request.endpoint)
-        method = "GET" if request.method == "HEAD" else request.method
-        found = path_routes.get(method) if path_routes else None
-        setattr(g, _ROUTE, found)
-    return found
+def _specificity(path: str) -> list[int]:
+    return [1 if segment.startswith("{") else 0 for segment in _segments(path)]
 
 
-_ROUTE = "mock_posthog_route"  # on `g`: the request's route, once looked up
-_UNKNOWN = object()
-REQUEST_BODY = "mock_posthog_body"  # on `g`: the body as dispatch parsed it, for the journal
+def _path_pattern(path: str) -> re.Pattern[str]:
+    parts = [
+        f"(?P<{segment[1:-1]}>[^/]+)" if segment.startswith("{") else re.escape(segment)
+        for segment in _segments(path)
+    ]
+    return re.compile("/" + "/".join(parts) + "/?")
+
+
+ROUTE_TABLE = "mock_posthog.routes"  # app.extensions key: the app's RouteTable
 
 
 def app_routes(app: Flask) -> list[Route]:
-    by_endpoint = app.extensions.get(ROUTES_BY_ENDPOINT, {})
-    unique = {id(route): route for routes in by_endpoint.values() for route in routes.values()}
-    return list(unique.values())
+    return app.extensions[ROUTE_TABLE].routes()
 
 
-def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
-    world: World = current_app.extensions["mock_posthog"]
-    this: Request = request._get_current_object()  # type: ignore[attr-defined]
-    state = g._get_current_object()  # type: ignore[attr-defined]
-    body = payload.RequestBody(this)
-    setattr(state, REQUEST_BODY, body)
+def dispatch(
+    exchange: Exchange, world: World, path_routes: dict[str, Route], args: dict[str, str]
+) -> Response:
+    this = exchange.request
+    body = exchange.body = payload.RequestBody(this)
     query = this.args
     caller = auth.authenticate(world.store, this.headers, lambda: body.data, query)
-    method = "GET" if this.method == "HEAD" else this.method
     any_route = next(iter(path_routes.values()))
     with world.store.transaction():
         organization, project = _resolve_parent(world, caller, any_route, args)
-        route = path_routes.get(method)
-        setattr(state, _ROUTE, route)
+        route = exchange.route
         # PostHog checks a key's scopes before membership, and both before the method.
         auth.check_key_scopes(caller, route.action if route else None, organization, project)
         auth.check_membership(caller, organization["id"])
@@ -188,6 +175,11 @@ def dispatch(path_routes: dict[str, Route], **args: str) -> Response:
         call = Call(route, world, args, query, body, caller, organization, project, this)
         result = route.handler(call)
     return render(route, result, world.settings.validate_responses)
+
+
+def route_for(path_routes: dict[str, Route], method: str) -> Route | None:
+    """The route that answers `method`: a HEAD is answered as its GET."""
+    return path_routes.get("GET" if method == "HEAD" else method)
 
 
 def _resolve_parent(

@@ -22,7 +22,7 @@ from typing import Any
 
 from . import records, schemas
 from .errors import ApiError, ServerError, ValidationFailed
-from .routing import note
+from .exchange import note
 from .store import Record, Store
 
 INVALID_URL = "Must be a GitHub/GitLab repository or npm package URL!"
