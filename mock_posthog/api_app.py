@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request
 from werkzeug.exceptions import HTTPException
 
 from . import faults, journal, routing
+from .answer import Answer
 from .error_responses import error_response, http_error_response, unexpected_error_response
 from .errors import ApiError
 from .exchange import Exchange, answering
@@ -59,7 +60,7 @@ class ApiApp:
         request.max_content_length, request.max_form_memory_size, request.max_form_parts = limits
         return request
 
-    def _answer(self, exchange: Exchange) -> Response:
+    def _answer(self, exchange: Exchange) -> Answer:
         this = exchange.request
         matched = self.table.match(this.path)
         if matched is not None:
@@ -69,7 +70,7 @@ class ApiApp:
             if refused is not None:
                 return refused
             if matched is None:  # Flask's 404 in the envelope, or the OpenAPI document
-                return Response.from_app(self.flask_dispatch, this.environ, buffered=True)
+                return Answer.from_app(self.flask_dispatch, this.environ)
             return routing.dispatch(exchange, self.world, *matched)
         except ApiError as error:
             return error_response(error)

@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.add_url_rule("/api/schema/", "openapi", _openapi_document)
     app.add_url_rule("/api/schema", "openapi_no_slash", _openapi_document)
     app.register_blueprint(control)
-    app.register_error_handler(ApiError, error_response)
+    app.register_error_handler(ApiError, lambda error: error_response(error).response())
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     table = app.extensions[routing.ROUTE_TABLE] = routing.RouteTable(ROUTES)
@@ -47,8 +47,9 @@ def world_of(app: Flask) -> World:
 
 
 def _http_error(error: HTTPException) -> Response:
-    return http_error_response(error, request.method, request.path, request.max_content_length)
+    refusal = http_error_response(error, request.method, request.path, request.max_content_length)
+    return refusal.response()
 
 
 def _unexpected_error(error: Exception) -> Response:
-    return unexpected_error_response(error, request.method, request.path)
+    return unexpected_error_response(error, request.method, request.path).response()

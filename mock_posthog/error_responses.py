@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 
 import orjson
-from flask import Response
 from werkzeug.exceptions import HTTPException
 
+from .answer import Answer
 from .errors import ApiError, MethodNotAllowed, NotFound, ParseError, RequestTooLarge, ServerError
 from .exchange import note
 from .schemas import SchemaMismatch
@@ -18,18 +18,16 @@ from .store import StoreWriteError
 log = logging.getLogger("mock_posthog")
 
 
-def error_response(error: ApiError) -> Response:
+def error_response(error: ApiError) -> Answer:
     if isinstance(error, ServerError):
         note(f"500 because {error.cause}")
         log.error("answering 500: %s", error.cause)
-    response = Response(orjson.dumps(error.body()), status=error.status, headers=error.headers)
-    response.content_type = "application/json"
-    return response
+    return Answer.of(error.status, orjson.dumps(error.body()), headers=error.headers)
 
 
 def http_error_response(
     error: HTTPException, method: str, path: str, max_content_length: int | None
-) -> Response:
+) -> Answer:
     if error.code == 404:
         return error_response(
             NotFound("Endpoint not found." if path.startswith("/api/") else "Not found.")
@@ -43,7 +41,7 @@ def http_error_response(
     return error_response(ServerError(f"unexpected HTTP error {error.code}: {error.description}"))
 
 
-def unexpected_error_response(error: Exception, method: str, path: str) -> Response:
+def unexpected_error_response(error: Exception, method: str, path: str) -> Answer:
     if isinstance(error, StoreWriteError):
         cause = str(error)
     elif isinstance(error, SchemaMismatch):

@@ -17,9 +17,8 @@ from dataclasses import asdict, dataclass, fields
 from http import HTTPStatus
 from typing import Any, NoReturn
 
-from flask import Response
-
 from . import routing
+from .answer import Answer
 from .errors import (
     ApiError,
     MethodNotAllowed,
@@ -203,9 +202,9 @@ class Faults:
 # Injection: before the route runs.
 
 
-def inject(faults: Faults, exchange: Exchange) -> Response | None:
+def inject(faults: Faults, exchange: Exchange) -> Answer | None:
     """Apply the faults aimed at this request: sleep its latency, then drop its connection
-    (the empty response returned is never sent) or raise its error."""
+    (the empty answer returned is never sent) or raise its error."""
     if not faults.active():
         return None
     this, route = exchange.request, exchange.route
@@ -218,7 +217,7 @@ def inject(faults: Faults, exchange: Exchange) -> Response | None:
         if fault.drop:
             note(f"fault #{fault.id}: connection dropped without a response")
             exchange.dropped = True
-            return Response(status=500)
+            return Answer.of(500, content_type=None)
         if fault.status is not None:
             note(f"fault #{fault.id}: answering {fault.status}")
             raise fault.error(this.method)

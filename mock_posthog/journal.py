@@ -18,11 +18,12 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from flask import Request, Response
+from flask import Request
 from werkzeug.datastructures import EnvironHeaders, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from . import auth, payload, records, redaction
+from .answer import Answer
 from .clock import isoformat
 from .errors import ApiError
 from .exchange import Exchange
@@ -274,7 +275,7 @@ class Journal(JournalView):
 # Recording: once the API has answered.
 
 
-def record_answer(journal: Journal, store: Store, exchange: Exchange, answer: Response) -> None:
+def record_answer(journal: Journal, store: Store, exchange: Exchange, answer: Answer) -> None:
     """Keep the exchange and what it answered (nothing, when its connection drops). Only
     what the request still holds is copied now; redaction waits until the journal is read."""
     this = exchange.request
@@ -305,9 +306,9 @@ def record_answer(journal: Journal, store: Store, exchange: Exchange, answer: Re
             parsed=parsed,
             secret_keys=secret_keys,
             known_keys=known,
-            status=None if dropped else answer.status_code,
+            status=None if dropped else answer.status,
             response=None if dropped else _response_content(answer),
-            response_headers=None if dropped else answer.headers.to_wsgi_list(),
+            response_headers=None if dropped else answer.headers,
             notes=notes,
         )
     )
@@ -412,17 +413,11 @@ def _may_have_a_body(environ: Mapping[str, Any]) -> bool:
     return bool(environ.get("CONTENT_LENGTH")) or "HTTP_TRANSFER_ENCODING" in environ
 
 
-def _response_content(response: Response) -> tuple[bytes | str, str]:
-    parts = response.response
-    if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], bytes):
-        content = parts[0]  # what render made: the body as it is, not copied
-    elif response.is_streamed:
-        return "<streamed>", response.mimetype
-    else:
-        content = response.get_data()
+def _response_content(answer: Answer) -> tuple[bytes | str, str]:
+    content = answer.body  # as it is, not copied
     if len(content) > RESPONSE_LIMIT:
-        return f"<{len(content)} bytes, not recorded>", response.mimetype
-    return content, response.mimetype
+        return f"<{len(content)} bytes, not recorded>", answer.mimetype
+    return content, answer.mimetype
 
 
 def _decoded(content: bytes | str, mimetype: str) -> Any:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from flask import Flask, Request, Response
+from flask import Flask, Request
 
 from . import auth, payload, schemas
+from .answer import JSON, Answer
 from .errors import MethodNotAllowed
 from .exchange import Exchange, note
 from .store import Record
@@ -23,7 +24,6 @@ if TYPE_CHECKING:  # the world holds the journal and faults, whose hooks need th
 
 Handler = Callable[["Call"], Any]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # what a route may be for
-JSON = "application/json"
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def app_routes(app: Flask) -> list[Route]:
 
 def dispatch(
     exchange: Exchange, world: World, path_routes: dict[str, Route], args: dict[str, str]
-) -> Response:
+) -> Answer:
     this = exchange.request
     body = exchange.body = payload.RequestBody(this)
     query = this.args
@@ -194,25 +194,17 @@ def _resolve_parent(
     return organization, project
 
 
-def render(route: Route, result: Any, validate: bool) -> Response:
+def render(route: Route, result: Any, validate: bool) -> Answer:
     if result is not None and not isinstance(result, Reply):  # the usual: JSON, route's status
         if validate and route.response_schema and route.status < 300:
             schemas.check_response(route.response_schema, result)
-        return Response(orjson.dumps(result), status=route.status, content_type=JSON)
+        return Answer.of(route.status, orjson.dumps(result))
     reply = result if isinstance(result, Reply) else Reply(status=route.status)
-    if reply.content_type != "application/json":
-        content = reply.body or ""
-    elif reply.body is None:
-        content = b""
-    else:
-        if validate and route.response_schema and reply.status < 300:
-            schemas.check_response(route.response_schema, reply.body)
-        content = reply.encoded if reply.encoded is not None else orjson.dumps(reply.body)
-    if content or reply.content_type != "application/json":
-        return Response(
-            content, status=reply.status, headers=reply.headers, content_type=reply.content_type
-        )
-    response = Response(content, status=reply.status, headers=reply.headers)
-    # DRF drops the content type of an empty JSON body; a Django HttpResponse keeps its own.
-    del response.headers["Content-Type"]
-    return response
+    if reply.content_type != JSON:  # a Django HttpResponse keeps its own type
+        return Answer.of(reply.status, reply.body or "", reply.content_type, reply.headers)
+    if reply.body is None:  # DRF drops the content type of an empty JSON body
+        return Answer.of(reply.status, b"", None, reply.headers)
+    if validate and route.response_schema and reply.status < 300:
+        schemas.check_response(route.response_schema, reply.body)
+    content = reply.encoded if reply.encoded is not None else orjson.dumps(reply.body)
+    return Answer.of(reply.status, content, JSON, reply.headers)
