@@ -19,7 +19,7 @@ from .errors import MethodNotAllowed
 from .exchange import Exchange, note
 from .store import Record
 
-if TYPE_CHECKING:  # the world holds the journal and faults, whose hooks need this module
+if TYPE_CHECKING:  # the world holds the faults, which import this module
     from .world import World
 
 Handler = Callable[["Call"], Any]

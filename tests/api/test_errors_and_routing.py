@@ -129,6 +129,24 @@ def test_head_answers_as_get_without_a_body(client: FlaskClient) -> None:
     assert response.data == b""
 
 
+def test_head_has_the_headers_of_the_get(client: FlaskClient) -> None:
+    got = client.get(plugins_url(ORG_ID, 1), headers=AUTH)
+
+    response = client.head(plugins_url(ORG_ID, 1), headers=AUTH)
+
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["Content-Length"] == str(len(got.data))
+
+
+def test_a_204_has_no_body_and_no_content_headers(client: FlaskClient) -> None:
+    response = client.delete(plugins_url(ORG_ID, 2), headers=AUTH)
+
+    assert response.status_code == 204
+    assert response.data == b""
+    assert "Content-Type" not in response.headers
+    assert "Content-Length" not in response.headers
+
+
 # Bodies that cannot be read.
 
 
