@@ -55,7 +55,9 @@ class ApiApp:
         return answer(environ, start_response)
 
     def _request(self, environ: dict[str, Any]) -> Request:
-        request: Request = self.request_class(environ)
+        # Not kept in the environ: a request and its environ in a cycle would wait for the
+        # garbage collector, where reference counting frees them as the call returns.
+        request: Request = self.request_class(environ, populate_request=False)
         limits = self.limits
         request.max_content_length, request.max_form_memory_size, request.max_form_parts = limits
         return request
