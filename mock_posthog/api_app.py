@@ -22,6 +22,7 @@ from .answer import Answer
 from .error_responses import error_response, http_error_response, unexpected_error_response
 from .errors import ApiError
 from .exchange import Exchange, answering
+from .payload import ApiRequest
 
 if TYPE_CHECKING:
     from .world import World
@@ -34,7 +35,6 @@ class ApiApp:
 
     def __init__(self, app: Flask, world: World, table: routing.RouteTable) -> None:
         self.flask_dispatch: WSGIApp = app.wsgi_app
-        self.request_class = app.request_class
         self.limits = (
             app.config["MAX_CONTENT_LENGTH"],
             app.config["MAX_FORM_MEMORY_SIZE"],
@@ -57,7 +57,7 @@ class ApiApp:
     def _request(self, environ: dict[str, Any]) -> Request:
         # Not kept in the environ: a request and its environ in a cycle would wait for the
         # garbage collector, where reference counting frees them as the call returns.
-        request: Request = self.request_class(environ, populate_request=False)
+        request = ApiRequest(environ, populate_request=False)
         limits = self.limits
         request.max_content_length, request.max_form_memory_size, request.max_form_parts = limits
         return request

@@ -26,7 +26,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.test import TestResponse
+from werkzeug.exceptions import ClientDisconnected
+from werkzeug.test import EnvironBuilder, TestResponse, run_wsgi_app
 
 from mock_posthog.api import ROUTES
 from mock_posthog.routing import Route
@@ -559,3 +560,27 @@ def test_a_multipart_part_without_a_name_is_skipped_as_django_skips_it(target: T
 
     assert response.status_code == 200
     assert response.json["index.ts"] == "// new"
+
+
+def test_a_body_shorter_than_its_content_length_is_a_parse_error() -> None:
+    app = make_app()
+    environ = EnvironBuilder(
+        path="/api/projects/1/plugin_configs/",
+        method="POST",
+        headers={**AUTH, "Content-Type": "application/json"},
+        input_stream=io.BytesIO(b'{"plugin": 2}'),
+    ).get_environ()
+    environ["CONTENT_LENGTH"] = "50"  # the client stopped sending before the end
+    before = app.extensions["mock_posthog"].store.export()
+
+    chunks, status, _ = run_wsgi_app(app, environ, buffered=True)
+
+    detail = "Malformed request: " + ClientDisconnected.description
+    assert (status, json.loads(b"".join(chunks))) == (
+        "400 BAD REQUEST",
+        error("invalid_request", "parse_error", detail),
+    )
+    assert app.extensions["mock_posthog"].store.export() == before
+    assert app.extensions["mock_posthog"].journal.entries()[-1].body == (
+        f"<body not read: {ClientDisconnected.description}>"
+    )

@@ -1,0 +1,63 @@
+"""Request bodies over a real socket, where the server (waitress) has read the body before
+the app runs and says it ends the input itself: a body with a Content-Length and a chunked
+one are read whole, and one over the limit is refused in PostHog's envelope either way."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.conftest import AUTH, error
+from tests.end_to_end.server import Served, serving
+
+BODY_LIMIT = 4096
+CONFIGS = "/api/projects/1/plugin_configs/"
+JSON = {**AUTH, "Content-Type": "application/json"}
+TOO_LARGE = error(
+    "invalid_request", "request_too_large", f"Request body exceeds the limit of {BODY_LIMIT} bytes."
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Served]:
+    with serving(env={"MOCK_POSTHOG_MAX_BODY_BYTES": str(BODY_LIMIT)}) as served:
+        yield served
+
+
+def chunks(body: bytes) -> Iterator[bytes]:
+    """A body requests sends chunked: it cannot know the length of a generator."""
+    for start in range(0, len(body), 7):
+        yield body[start : start + 7]
+
+
+def last_journal_body(server: Served) -> object:
+    journal = requests.get(f"{server.url}/_mock/requests?last=1", timeout=5).json()
+    return journal["results"][0]["body"]
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_body_is_read_whole(server: Served, chunked: bool) -> None:
+    sent = {"plugin": 2, "order": 7, "enabled": False}
+    raw = json.dumps(sent).encode()
+
+    response = requests.post(
+        server.url + CONFIGS, data=chunks(raw) if chunked else raw, headers=JSON, timeout=5
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["plugin"], response.json()["order"]) == (2, 7)
+    assert last_journal_body(server) == sent
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_body_over_the_limit_is_413(server: Served, chunked: bool) -> None:
+    raw = b'{"plugin": 2, "order": 1, "pad": "' + b"x" * BODY_LIMIT + b'"}'
+
+    response = requests.post(
+        server.url + CONFIGS, data=chunks(raw) if chunked else raw, headers=JSON, timeout=5
+    )
+
+    assert (response.status_code, response.json()) == (413, TOO_LARGE)
