@@ -11,14 +11,14 @@ The pipeline takes the request explicitly instead, so nothing on it needs that c
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Request
+from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from . import faults, journal, routing
-from .answer import Answer
+from .answer import Answer, WSGIApp
 from .error_responses import error_response, http_error_response, unexpected_error_response
 from .errors import ApiError
 from .exchange import Exchange, answering
@@ -26,8 +26,6 @@ from .payload import ApiRequest
 
 if TYPE_CHECKING:
     from .world import World
-
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class ApiApp:
@@ -54,7 +52,7 @@ class ApiApp:
             faults.drop_connection(environ)
         return answer(environ, start_response)
 
-    def _request(self, environ: dict[str, Any]) -> Request:
+    def _request(self, environ: dict[str, Any]) -> ApiRequest:
         # Not kept in the environ: a request and its environ in a cycle would wait for the
         # garbage collector, where reference counting frees them as the call returns.
         request = ApiRequest(environ, populate_request=False)

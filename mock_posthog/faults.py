@@ -208,7 +208,7 @@ def inject(faults: Faults, exchange: Exchange) -> Answer | None:
     if not faults.active():
         return None
     this, route = exchange.request, exchange.route
-    firing = faults.firing(this.method, this.path, route and route.operation_id)
+    firing = faults.firing(this.method, this.path, route.operation_id if route else None)
     latency = sum(fault.latency_ms for fault in firing)
     if latency:
         note(f"fault: {latency} ms of latency added")
