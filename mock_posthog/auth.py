@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from werkzeug.datastructures import Headers
+
 from . import records
 from .errors import AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied
 from .store import Record, Store
@@ -17,6 +19,7 @@ NONE, CONFIG, INSTALL, ROOT = 0, 3, 6, 9
 INSUFFICIENT_ACCESS = "Your organization's plugin access level is insufficient."
 CURRENT = "@current"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+HeaderSource = Mapping[str, str] | Headers  # a request's headers, or a journal entry's
 
 _BEARER = re.compile(r"^Bearer\s+(\S.+)$")
 _READ_ACTIONS = ("list", "retrieve")
@@ -35,7 +38,7 @@ class Caller:
 
 
 def find_key(
-    headers: Mapping[str, str], read_body: Callable[[], Any], query: Mapping[str, str]
+    headers: HeaderSource, read_body: Callable[[], Any], query: Mapping[str, str]
 ) -> tuple[str, str] | None:
     """The key and where it was found, in PostHog's order: header, body, query string.
 
@@ -54,7 +57,7 @@ def find_key(
 
 
 def authenticate(
-    store: Store, headers: Mapping[str, str], read_body: Callable[[], Any], query: Mapping[str, str]
+    store: Store, headers: HeaderSource, read_body: Callable[[], Any], query: Mapping[str, str]
 ) -> Caller:
     found = find_key(headers, read_body, query)
     if found is None:

@@ -436,7 +436,7 @@ def _has_config(body: Any) -> bool:
 
 
 def _without_key(
-    notes: list[str], body: Any, headers: Mapping[str, str], query: Mapping[str, str]
+    notes: list[str], body: Any, headers: auth.HeaderSource, query: Mapping[str, str]
 ) -> list[str]:
     found = auth.find_key(headers, lambda: body, query)
     if found is None:

@@ -142,7 +142,7 @@ def _operation(route: Route) -> dict[str, Any]:
 
 
 def _parameters(route: Route) -> list[dict[str, Any]]:
-    parameters = []
+    parameters: list[dict[str, Any]] = []
     for name in re.findall(r"\{(\w+)\}", route.path):
         schema, description, example = _PATH_PARAMETERS[name]
         parameter = {
@@ -156,8 +156,8 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
             parameter["example"] = example
         parameters.append(parameter)
     for param in route.query:
-        schema = {"type": "array", "items": param.schema} if param.repeatable else param.schema
-        entry = {"name": param.name, "in": "query", "required": False, "schema": schema}
+        values = {"type": "array", "items": param.schema} if param.repeatable else param.schema
+        entry = {"name": param.name, "in": "query", "required": False, "schema": values}
         entry["description"] = param.description
         if param.repeatable:
             entry.update(style="form", explode=True)

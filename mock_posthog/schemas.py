@@ -29,9 +29,11 @@ if TYPE_CHECKING:
     from referencing import Registry
 
 _INTEGER = re.compile(r"^\s*[+-]?\d+(\.0*)?\s*$")
-_TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1", 1}
-_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}
-_FALSE |= {"0", 0}
+# DRF's BooleanField accepts these texts, and the integers 1 and 0.
+_TRUE: set[str | int] = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE"}
+_TRUE |= {"on", "On", "ON", "1", 1}
+_FALSE: set[str | int] = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE"}
+_FALSE |= {"off", "Off", "OFF", "0", 0}
 
 
 class SchemaMismatch(AssertionError):

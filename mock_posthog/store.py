@@ -554,7 +554,7 @@ def without_gc() -> Iterator[None]:
 
 
 def tinydb_layout(
-    tables: Mapping[str, list[Mapping[str, Any]]], *, copy: bool = True
+    tables: Mapping[str, Sequence[Mapping[str, Any]]], *, copy: bool = True
 ) -> dict[str, dict[str, Any]]:
     """Tables of records as TinyDB lays them out, with the id sequences. Without `copy`, the
     records themselves become the rows (a record without an `id` gets one)."""

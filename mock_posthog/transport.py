@@ -50,7 +50,11 @@ def rebase(url: str, base_url: str) -> str:
 
 
 def send_in_process(
-    client: FlaskClient, method: str, url: str, headers: list[tuple[str, str]], body: bytes
+    client: FlaskClient,
+    method: str,
+    url: str,
+    headers: list[tuple[str, str | bytes]],
+    body: bytes,
 ) -> TestResponse:
     """One request through the whole app, as if to `url`'s host; a dropped connection raises
     ConnectionAbortedError."""

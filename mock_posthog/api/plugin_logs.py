@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,7 +117,7 @@ def _config_id(raw: str) -> int:
 
 
 def _matches(
-    entry: Record,
+    entry: Mapping[str, Any],
     after: datetime | None,
     before: datetime | None,
     types: set[str],

@@ -6,6 +6,7 @@ every other action sees nothing unless the organization may install plugins.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -69,7 +70,7 @@ def render_plugin(store: Store, plugin: Record) -> dict[str, Any]:
 def visible_plugins(store: Store, organization: Record) -> list[Record]:
     """The organization's own plugins and every global one, by id."""
 
-    def visible(plugin: Record) -> bool:
+    def visible(plugin: Mapping[str, Any]) -> bool:
         return plugin.get("is_global") or records.same_id(
             plugin["organization_id"], organization["id"]
         )
@@ -115,7 +116,7 @@ def _check_global_rights(call: Call, body: dict[str, Any], *, present: bool) -> 
         raise PermissionDenied(CANNOT_MANAGE_GLOBAL)
 
 
-def list_plugins(call: Call) -> dict[str, Any]:
+def list_plugins(call: Call) -> Reply:
     auth.check_plugins_access(call.organization, "GET")
     rendered, encoded = rendered_plugins(call.store, call.organization)
     return pagination.encoded_page(
