@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.add_url_rule("/api/schema/", "openapi", _openapi_document)
     app.add_url_rule("/api/schema", "openapi_no_slash", _openapi_document)
     app.register_blueprint(control)
-    app.register_error_handler(ApiError, lambda error: error_response(error).response())
+    app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     table = app.extensions[routing.ROUTE_TABLE] = routing.RouteTable(ROUTES)
@@ -44,6 +44,14 @@ def _openapi_document() -> Response:
 
 def world_of(app: Flask) -> World:
     return app.extensions["mock_posthog"]
+
+
+# Flask's error handlers, for what Flask serves: the control plane, the OpenAPI document, a
+# path no route has.
+
+
+def _api_error(error: ApiError) -> Response:
+    return error_response(error).response()
 
 
 def _http_error(error: HTTPException) -> Response:
