@@ -49,14 +49,8 @@ class Answer:
     @classmethod
     def from_app(cls, app: WSGIApp, environ: dict[str, Any]) -> Answer:
         """What another WSGI app (Flask's own dispatch) answers, read whole."""
-        chunks, status, headers = run_wsgi_app(app, environ, buffered=True)
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        return cls(int(status.split(" ", 1)[0]), headers.to_wsgi_list(), body)
+        chunks, status, headers = run_wsgi_app(app, environ, buffered=True)  # and closed
+        return cls(int(status.split(" ", 1)[0]), headers.to_wsgi_list(), b"".join(chunks))
 
     @property
     def mimetype(self) -> str:

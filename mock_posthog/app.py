@@ -42,10 +42,6 @@ def _openapi_document() -> Response:
     return Response(orjson.dumps(body), content_type="application/json")
 
 
-def world_of(app: Flask) -> World:
-    return app.extensions["mock_posthog"]
-
-
 # Flask's error handlers, for what Flask serves: the control plane, the OpenAPI document, a
 # path no route has.
 
