@@ -49,7 +49,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     """mock-posthog's own server when it has the module for it; else werkzeug's threaded
     server, which `mock-posthog serve` used before it."""
     try:
-        from mock_posthog.serving import serve as serve_as_mock_posthog_does
+        from mock_posthog.http.serving import serve as serve_as_mock_posthog_does
     except ImportError:
         from werkzeug.serving import make_server
 

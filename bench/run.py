@@ -461,7 +461,7 @@ def section_inprocess(options: Options, report: Report) -> None:
     bytes through a bare Flask app's test client; then the same as whole pytest tests."""
     from flask import Flask, Response
 
-    from mock_posthog.handle import MockPostHog
+    from mock_posthog.harness.handle import MockPostHog
 
     handle = MockPostHog()  # as the pytest fixture builds it: responses validated
     body = handle.get(PLUGIN).data

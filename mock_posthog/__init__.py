@@ -9,18 +9,18 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .version import __version__
+from mock_posthog.version import __version__
 
 if TYPE_CHECKING:
-    from .app import create_app
-    from .handle import MockPostHog
-    from .live import LiveServer
-    from .settings import Settings
+    from mock_posthog.app import create_app
+    from mock_posthog.harness.handle import MockPostHog
+    from mock_posthog.harness.live import LiveServer
+    from mock_posthog.settings import Settings
 
 _EXPORTS = {
     "create_app": "app",
-    "MockPostHog": "handle",
-    "LiveServer": "live",
+    "MockPostHog": "harness.handle",
+    "LiveServer": "harness.live",
     "Settings": "settings",
 }
 

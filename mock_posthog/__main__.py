@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from mock_posthog.cli import main
 
 sys.exit(main())

@@ -9,14 +9,19 @@ import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from . import openapi, routing
-from .api import ROUTES
-from .api_app import ApiApp
-from .control import control
-from .error_responses import error_response, http_error_response, unexpected_error_response
-from .errors import ApiError
-from .settings import Settings
-from .world import World
+from mock_posthog.contract import openapi
+from mock_posthog.contract.errors import ApiError
+from mock_posthog.control import control
+from mock_posthog.http import routing
+from mock_posthog.http.api_app import ApiApp
+from mock_posthog.http.error_responses import (
+    error_response,
+    http_error_response,
+    unexpected_error_response,
+)
+from mock_posthog.posthog.api import ROUTES
+from mock_posthog.settings import Settings
+from mock_posthog.world.world import World
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:

@@ -10,10 +10,10 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from .fixtures import FixtureError, problems
-from .settings import Settings
-from .store import DataFileError
-from .version import __version__
+from mock_posthog.settings import Settings
+from mock_posthog.version import __version__
+from mock_posthog.world.fixtures import FixtureError, problems
+from mock_posthog.world.store import DataFileError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,9 +100,9 @@ def _serve(arguments: argparse.Namespace) -> int:
         control_token=arguments.control_token,
     )
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
-    from . import journal, redaction
-    from .app import create_app
-    from .control.control_token import protection, refusal_message
+    from mock_posthog.app import create_app
+    from mock_posthog.control.control_token import protection, refusal_message
+    from mock_posthog.http import journal, redaction
 
     guard = protection(settings)
     if guard.refused:
@@ -123,7 +123,7 @@ def _serve(arguments: argparse.Namespace) -> int:
         logging.INFO if guard.loopback or guard.token else logging.WARNING,
         guard.describe(settings.host),
     )
-    from .serving import serve
+    from mock_posthog.http.serving import serve
 
     def listening(port: int) -> None:
         print(f"http://{_display_host(settings.host)}:{port}", flush=True)
@@ -151,12 +151,12 @@ def _check(arguments: argparse.Namespace) -> int:
 def _print_openapi(arguments: argparse.Namespace) -> int:
     import json
 
-    from .api import ROUTES
-    from .openapi import document
+    from mock_posthog.contract.openapi import document
+    from mock_posthog.posthog.api import ROUTES
 
     if arguments.control:
-        from .app import create_app
-        from .control.document import document as control_document
+        from mock_posthog.app import create_app
+        from mock_posthog.control.document import document as control_document
 
         print(json.dumps(control_document(create_app(Settings())), indent=2))
     else:

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_posthog import Settings, create_app
-from mock_posthog.world import World
+from mock_posthog.world.world import World
 
 ORG_ID = "00000000-0000-4000-8000-000000000001"
 PROJECT_ID = 1

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_posthog import activity
-from mock_posthog.world import World
+from mock_posthog.posthog import activity
+from mock_posthog.world.world import World
 from tests.conftest import make_app
 
 DEFAULT_WORLD = Path(__file__).resolve().parent.parent / "fixtures" / "default.json"

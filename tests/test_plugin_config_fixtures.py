@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mock_posthog.fixtures import FixtureError, load_files, parse
+from mock_posthog.world.fixtures import FixtureError, load_files, parse
 from tests.conftest import AUTH, CONFIGS
 from tests.plugin_config_support import SECRET, client_with, default_tables
 

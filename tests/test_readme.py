@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mock_posthog.api import ROUTES
-from mock_posthog.docs import generated_sections, rewrite
+from mock_posthog.contract.docs import generated_sections, rewrite
+from mock_posthog.posthog.api import ROUTES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
@@ -15,7 +15,7 @@ README = (ROOT / "README.md").read_text("utf-8")
 
 def test_generated_sections_match_the_code() -> None:
     assert rewrite(README, generated_sections(ROUTES)) == README, (
-        "README.md is stale: run `python -m mock_posthog.docs README.md`"
+        "README.md is stale: run `python -m mock_posthog.contract.docs README.md`"
     )
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
-from ..errors import ValidationFailed
-from ..world import World
+from mock_posthog.contract.errors import ValidationFailed
+from mock_posthog.world.world import World
 
 control = Blueprint("mock_control", __name__, url_prefix="/_mock")
 
@@ -30,7 +30,7 @@ def json_object() -> dict[str, Any]:
     return data
 
 
-from . import (  # noqa: E402, F401  (each registers its routes on the blueprint)
+from mock_posthog.control import (  # noqa: E402, F401  (each registers its routes on the blueprint)
     clock_routes,
     control_token,
     document,

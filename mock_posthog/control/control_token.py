@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from flask import Response, current_app, request
 
-from ..errors import NotAuthenticated
-from ..settings import CONTROL_TOKEN_OFF, Settings
-from . import control
+from mock_posthog.contract.errors import NotAuthenticated
+from mock_posthog.control import control
+from mock_posthog.settings import CONTROL_TOKEN_OFF, Settings
 
 HEADER = "X-Mock-PostHog-Token"
 HEALTH_ENDPOINT = "mock_control.health"

@@ -15,10 +15,10 @@ from typing import Any
 
 from flask import Flask, current_app, request
 
-from .. import openapi, schemas
-from ..routing import QueryParam
-from ..version import __version__
-from . import control
+from mock_posthog.contract import openapi, schemas
+from mock_posthog.control import control
+from mock_posthog.http.routing import QueryParam
+from mock_posthog.version import __version__
 
 PREFIX = "/_mock/"
 ERROR = {"$ref": "#/components/schemas/Error"}

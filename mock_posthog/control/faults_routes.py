@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import current_app
 
-from .. import routing
-from ..errors import NotFound, ValidationFailed
-from ..faults import FaultError
-from ..ratelimit import Rate
-from . import control, json_object, world
+from mock_posthog.contract.errors import NotFound, ValidationFailed
+from mock_posthog.control import control, json_object, world
+from mock_posthog.http import routing
+from mock_posthog.http.faults import FaultError
+from mock_posthog.http.ratelimit import Rate
 
 
 @control.get("/faults")

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import request
 
-from ..errors import ValidationFailed
-from . import control, world
+from mock_posthog.contract.errors import ValidationFailed
+from mock_posthog.control import control, world
 
 
 @control.get("/requests")

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import current_app, request
 
-from .. import records
-from ..api.plugin_config_actions import recorded_jobs
-from ..api.plugin_logs import append_log_entries
-from ..app_metrics import delivery_rates, set_delivery_metrics
-from ..errors import NotFound, ValidationFailed
-from ..world import World
-from . import control
+from mock_posthog.contract.errors import NotFound, ValidationFailed
+from mock_posthog.control import control
+from mock_posthog.posthog import records
+from mock_posthog.posthog.api.plugin_config_actions import recorded_jobs
+from mock_posthog.posthog.api.plugin_logs import append_log_entries
+from mock_posthog.posthog.app_metrics import delivery_rates, set_delivery_metrics
+from mock_posthog.world.world import World
 
 
 def _world() -> World:

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import request
 
-from .. import snapshots
-from ..errors import ValidationFailed
-from ..fixtures import FixtureError, Tables
-from . import control, world
+from mock_posthog.contract.errors import ValidationFailed
+from mock_posthog.control import control, world
+from mock_posthog.world import snapshots
+from mock_posthog.world.fixtures import FixtureError, Tables
 
 
 @control.get("/snapshot")

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import current_app, request
 
-from .. import upstream
-from ..store import Store
-from . import control
+from mock_posthog.control import control
+from mock_posthog.posthog import upstream
+from mock_posthog.world.store import Store
 
 
 def _store() -> Store:

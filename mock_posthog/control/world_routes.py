@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import current_app
 
-from ..version import __version__
-from . import control
-from .control_token import has_token
+from mock_posthog.control import control
+from mock_posthog.control.control_token import has_token
+from mock_posthog.version import __version__
 
 
 @control.get("/health")

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from mock_posthog import fixtures
+from mock_posthog.world import fixtures
 from tests.conftest import ORG_ID, make_app
 
 OTHER_ORG_ID = "00000000-0000-4000-8000-000000000002"

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_posthog import auth
-from mock_posthog.errors import PermissionDenied
-from mock_posthog.world import World
+from mock_posthog.contract.errors import PermissionDenied
+from mock_posthog.posthog import auth
+from mock_posthog.world.world import World
 from tests.conftest import API_KEY, AUTH, ORG_ID, PLUGINS, error
 from tests.worlds import (
     OTHER_AUTH,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from mock_posthog import __version__
-from mock_posthog.world import World
+from mock_posthog.world.world import World
 from tests.conftest import API_KEY, AUTH, ORG_ID, PLUGINS
 from tests.worlds import GEOIP, HELLO_SOURCE, TAXONOMY, plugins_url
 

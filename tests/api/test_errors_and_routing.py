@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_posthog.api import plugins
-from mock_posthog.world import World
+from mock_posthog.posthog.api import plugins
+from mock_posthog.world.world import World
 from tests.conftest import AUTH, ORG_ID, PLUGINS, error, make_app
 from tests.worlds import (
     OTHER_AUTH,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_posthog.world import World
+from mock_posthog.world.world import World
 from tests.conftest import AUTH, ORG_ID, PLUGINS
 from tests.worlds import GEOIP, HELLO_SOURCE, TAXONOMY
 

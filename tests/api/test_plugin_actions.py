@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_posthog.world import World
+from mock_posthog.world.world import World
 from tests.api.action_worlds import (
     BOTH_ORGS_KEY,
     OTHER_GLOBAL_PLUGIN,

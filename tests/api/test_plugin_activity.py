@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_posthog import activity
-from mock_posthog.world import World
+from mock_posthog.posthog import activity
+from mock_posthog.world.world import World
 from tests.api.action_worlds import (
     BOTH_ORGS_KEY,
     NO_CURRENT_PROJECT_KEY,

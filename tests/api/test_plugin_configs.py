@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from mock_posthog.world import World
+from mock_posthog.world.world import World
 from tests.conftest import AUTH, CONFIGS, PLUGINS, error
 from tests.plugin_config_support import (
     CONFIG_1,

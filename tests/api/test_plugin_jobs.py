@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_posthog.api.plugin_config_actions import recorded_jobs
+from mock_posthog.posthog.api.plugin_config_actions import recorded_jobs
 from tests.conftest import AUTH, CONFIGS, PLUGINS, error
 from tests.plugin_config_support import (
     FROZEN_TEXT,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from mock_posthog.api.plugin_logs import append_log_entries
-from mock_posthog.errors import ValidationFailed
-from mock_posthog.world import World
+from mock_posthog.contract.errors import ValidationFailed
+from mock_posthog.posthog.api.plugin_logs import append_log_entries
+from mock_posthog.world.world import World
 from tests.conftest import AUTH, CONFIGS, PLUGINS, error, make_app
 from tests.plugin_config_support import (
     SCOPED_KEY,

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_posthog import store as store_module
-from mock_posthog.world import World
+from mock_posthog.world import store as store_module
+from mock_posthog.world.world import World
 from tests.conftest import AUTH, ORG_ID, PLUGINS, error, make_app
 from tests.worlds import (
     GEOIP,

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_posthog import upstream
-from mock_posthog.fixtures import FixtureError
-from mock_posthog.world import World
+from mock_posthog.posthog import upstream
+from mock_posthog.world.fixtures import FixtureError
+from mock_posthog.world.world import World
 from tests.conftest import AUTH, ORG_ID, PLUGINS, error, make_app
 
 HELLO = "https://github.com/PostHog/helloworldplugin"

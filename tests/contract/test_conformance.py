@@ -3,8 +3,8 @@
 Every path and method there is served by the mock; every operation's success answer, request
 body, path and query parameters, and the resources' fields (names, types, nullability, enums,
 formats, length limits) agree with the mock's own document, or the disagreement is one of the
-documented differences in `mock_posthog/differences.json` (where PostHog's server does other
-than its docs say, the mock follows the server). A difference listed there that no longer
+documented differences in `mock_posthog/contract/differences.json` (where PostHog's server does
+other than its docs say, the mock follows the server). A difference listed there that no longer
 exists fails too, so the README's list cannot go stale.
 
 The reference lives in the shared folder beside the repository and is never copied into it.
@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
-from mock_posthog import openapi
-from mock_posthog.api import ROUTES
-from mock_posthog.docs import differences
+from mock_posthog.contract import openapi
+from mock_posthog.contract.docs import differences
+from mock_posthog.posthog.api import ROUTES
 
 REFERENCE = (
     Path(__file__).resolve().parents[2].parent

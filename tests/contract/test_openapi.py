@@ -10,8 +10,8 @@ from typing import Any
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from mock_posthog import openapi, schemas
-from mock_posthog.api import ROUTES
+from mock_posthog.contract import openapi, schemas
+from mock_posthog.posthog.api import ROUTES
 from tests.conftest import AUTH
 
 

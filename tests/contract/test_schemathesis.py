@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from mock_posthog.api import ROUTES
-from mock_posthog.openapi import document
+from mock_posthog.contract.openapi import document
+from mock_posthog.posthog.api import ROUTES
 from tests.end_to_end.server import Served, serving
 
 API_KEY = "phx_mock_personal_api_key"

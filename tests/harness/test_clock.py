@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from flask.testing import FlaskClient
 
 from mock_posthog import MockPostHog, Settings
-from mock_posthog.world import World
+from mock_posthog.world.world import World
 from tests.conftest import AUTH, PLUGINS, error
 
 SOURCE_PLUGIN = {"plugin_type": "source", "name": "Clocked"}

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from mock_posthog import LiveServer
-from mock_posthog.live import ControlError
+from mock_posthog.harness.live import ControlError
 from tests.conftest import PLUGINS
 
 

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_posthog import MockPostHog
-from mock_posthog.fixtures import read_file
+from mock_posthog.world.fixtures import read_file
 from tests.conftest import AUTH, PLUGINS, error
 
 NEW_PLUGIN = {"plugin_type": "source", "name": "Snapshotted"}

@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.test import EnvironBuilder, TestResponse, run_wsgi_app
 
-from mock_posthog.api import ROUTES
-from mock_posthog.routing import Route
-from mock_posthog.world import World
+from mock_posthog.http.routing import Route
+from mock_posthog.posthog.api import ROUTES
+from mock_posthog.world.world import World
 from tests.conftest import API_KEY, AUTH, ORG_ID, error, make_app
 
 BODY_LIMIT = 4096

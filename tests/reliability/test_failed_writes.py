@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mock_posthog import store as store_module
+from mock_posthog.world import store as store_module
 from tests.conftest import AUTH, CONFIGS, error, make_app
 
 SERVER_ERROR = error("server_error", "error", "A server error occurred.")

@@ -17,7 +17,7 @@ import requests
 from flask import Flask
 
 from mock_posthog.control.control_token import Protection, is_loopback, protection
-from mock_posthog.live import LiveServer
+from mock_posthog.harness.live import LiveServer
 from mock_posthog.settings import Settings
 from mock_posthog.version import __version__
 from tests.conftest import AUTH, PLUGINS, error, make_app

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from mock_posthog.api import ROUTES
-from mock_posthog.routing import Route
+from mock_posthog.http.routing import Route
+from mock_posthog.posthog.api import ROUTES
 from tests.conftest import error
 from tests.security.isolation_world import (
     B_SECRET,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from mock_posthog import fixtures
-from mock_posthog.fixtures import FixtureError
+from mock_posthog.world import fixtures
+from mock_posthog.world.fixtures import FixtureError
 from tests.conftest import API_KEY, AUTH, ORG_ID, PLUGINS, make_app
 from tests.worlds import DEFAULT_FIXTURES, TAXONOMY, app_with, write_fixture
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from mock_posthog.redaction import RedactingFilter, redact_text
+from mock_posthog.http.redaction import RedactingFilter, redact_text
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_posthog.api import ROUTES
-from mock_posthog.routing import RouteTable, route_for
+from mock_posthog.http.routing import RouteTable, route_for
+from mock_posthog.posthog.api import ROUTES
 
 TABLE = RouteTable(ROUTES)
 ORG = "/api/organizations/@current"

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from mock_posthog import schemas
-from mock_posthog.errors import ValidationFailed
-from mock_posthog.schemas import SchemaMismatch
+from mock_posthog.contract import schemas
+from mock_posthog.contract.errors import ValidationFailed
+from mock_posthog.contract.schemas import SchemaMismatch
 from tests.worlds import TAXONOMY
 
 INTEGER = ["integer"]

@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 import pytest
 
-from mock_posthog import store as store_module
-from mock_posthog.store import DataFileError, Store, StoreWriteError
+from mock_posthog.world import store as store_module
+from mock_posthog.world.store import DataFileError, Store, StoreWriteError
 
 SEED = {
     "organizations": [{"id": "00000000-0000-4000-8000-000000000001", "name": "Org"}],

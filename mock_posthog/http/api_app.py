@@ -1,0 +1,84 @@
+"""How the Flask app answers `/api/`: the route table's pipeline runs straight from the WSGI
+call, with the faults before it and the journal after it; the rest (the control plane, the
+OpenAPI document, paths no route serves) goes through Flask's own dispatch.
+
+Why not Flask's dispatch for the API too: an API request is the mock's hot path, and Flask's
+per-request context (binding and matching the URL map, pushing and popping the contexts,
+signals, sessions) cost about 75 µs of the ~200 µs the mock spent on a GET (bench/README.md).
+The pipeline takes the request explicitly instead, so nothing on it needs that context.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from mock_posthog.contract.errors import ApiError
+from mock_posthog.http import faults, journal, routing
+from mock_posthog.http.answer import Answer, WSGIApp
+from mock_posthog.http.error_responses import (
+    error_response,
+    http_error_response,
+    unexpected_error_response,
+)
+from mock_posthog.http.exchange import Exchange, answering
+from mock_posthog.http.payload import ApiRequest
+
+if TYPE_CHECKING:
+    from mock_posthog.world.world import World
+
+
+class ApiApp:
+    """The WSGI app of a Flask app, answering `/api/` before Flask's dispatch."""
+
+    def __init__(self, app: Flask, world: World, table: routing.RouteTable) -> None:
+        self.flask_dispatch: WSGIApp = app.wsgi_app
+        self.limits = (
+            app.config["MAX_CONTENT_LENGTH"],
+            app.config["MAX_FORM_MEMORY_SIZE"],
+            app.config["MAX_FORM_PARTS"],
+        )
+        self.world, self.table = world, table
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if not environ.get("PATH_INFO", "").startswith("/api/"):
+            return self.flask_dispatch(environ, start_response)
+        began, moment = time.perf_counter(), self.world.clock.now()
+        exchange = Exchange(self._request(environ), began, moment)
+        with answering(exchange):
+            answer = self._answer(exchange)
+        journal.record_answer(self.world.journal, self.world.store, exchange, answer)
+        if exchange.dropped:
+            faults.drop_connection(environ)
+        return answer(environ, start_response)
+
+    def _request(self, environ: dict[str, Any]) -> ApiRequest:
+        # Not kept in the environ: a request and its environ in a cycle would wait for the
+        # garbage collector, where reference counting frees them as the call returns.
+        request = ApiRequest(environ, populate_request=False)
+        limits = self.limits
+        request.max_content_length, request.max_form_memory_size, request.max_form_parts = limits
+        return request
+
+    def _answer(self, exchange: Exchange) -> Answer:
+        this = exchange.request
+        matched = self.table.match(this.path)
+        if matched is not None:
+            exchange.route = routing.route_for(matched[0], this.method)
+        try:
+            refused = faults.inject(self.world.faults, exchange)
+            if refused is not None:
+                return refused
+            if matched is None:  # Flask's 404 in the envelope, or the OpenAPI document
+                return Answer.from_app(self.flask_dispatch, this.environ)
+            return routing.dispatch(exchange, self.world, *matched)
+        except ApiError as error:
+            return error_response(error)
+        except HTTPException as error:
+            return http_error_response(error, this.method, this.path, this.max_content_length)
+        except Exception as error:  # any failure is a 500 with its cause
+            return unexpected_error_response(error, this.method, this.path)

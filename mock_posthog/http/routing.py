@@ -1,0 +1,212 @@
+"""The route table's shape, how a path finds its routes, and the one pipeline every emulated
+request goes through: authenticate, resolve the organization or project, check key scopes and
+membership, run the handler in a store transaction, render the reply. The body is parsed when
+first read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from flask import Flask, Request
+
+from mock_posthog.contract import schemas
+from mock_posthog.contract.errors import MethodNotAllowed
+from mock_posthog.http import payload
+from mock_posthog.http.answer import JSON, Answer
+from mock_posthog.http.exchange import Exchange, note
+from mock_posthog.posthog import auth
+from mock_posthog.world.store import Record
+
+if TYPE_CHECKING:  # the world holds the faults, which import this module
+    from mock_posthog.world.world import World
+
+Handler = Callable[["Call"], Any]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # what a route may be for
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """A query parameter a route reads, for the OpenAPI document."""
+
+    name: str
+    schema: dict[str, Any]
+    description: str
+    repeatable: bool = False
+
+
+@dataclass(frozen=True)
+class Route:
+    """One documented operation. The table of these drives Flask, the OpenAPI document and
+    the README's coverage table."""
+
+    operation_id: str
+    method: str
+    path: str  # OpenAPI style, with the trailing slash: /api/projects/{project_id}/...
+    action: str  # DRF's action name: list, create, retrieve, update, partial_update, destroy...
+    handler: Handler
+    summary: str
+    status: int = 200
+    request_schema: str | None = None
+    response_schema: str | None = None
+    behaviours: tuple[str, ...] = ()
+    query: tuple[QueryParam, ...] = ()
+    media_type: str = "application/json"  # of the success response
+    # Why PostHog answers 500 on this route, where it does; the mock answers the same.
+    server_errors: tuple[str, ...] = ()
+    # Why PostHog answers 400 on this route, beyond a body it cannot parse or validate.
+    bad_requests: tuple[str, ...] = ()
+    # Error statuses PostHog answers on this route with no body at all (DRF's bare Response).
+    bare_errors: tuple[int, ...] = ()
+
+    @property
+    def parent(self) -> str:
+        return "project" if self.path.startswith("/api/projects/") else "organization"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A response that is not a plain JSON body with the route's status."""
+
+    body: Any = None
+    status: int = 200
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    encoded: bytes | None = None  # the body's JSON, when made beforehand (the same bytes)
+
+
+@dataclass
+class Call:
+    """What a handler gets: the request, already authenticated and resolved."""
+
+    route: Route
+    world: World
+    args: dict[str, str]
+    query: Any  # werkzeug MultiDict: `get` gives the first value, `getlist` all
+    body: payload.RequestBody  # parsed when first read, as PostHog's views read it
+    caller: auth.Caller
+    organization: Record
+    project: Record | None
+    request: Request
+
+    @property
+    def url(self) -> str:
+        """The request's whole URL, for paging links (made only when a handler asks)."""
+        return self.request.url
+
+    @property
+    def store(self) -> Any:
+        return self.world.store
+
+    @property
+    def data(self) -> Any:
+        return self.body.data
+
+    def note(self, text: str) -> None:
+        note(text)
+
+
+class RouteTable:
+    """Finds the routes of a request's path. At each segment a fixed word wins over a
+    placeholder (`plugins/repository/` is not plugin "repository"), as Django's URL patterns
+    are ordered; a placeholder is one non-empty segment, so `plugins//` matches nothing; the
+    trailing slash is optional, as PostHog's router makes it."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        by_path: dict[str, dict[str, Route]] = {}
+        for route in routes:
+            by_path.setdefault(route.path, {})[route.method] = route
+        ordered = sorted(by_path, key=_specificity)
+        self._patterns = [(_path_pattern(path), by_path[path]) for path in ordered]
+
+    def match(self, path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
+        """The routes of `path` by method, and the values of its placeholders."""
+        for pattern, path_routes in self._patterns:
+            found = pattern.fullmatch(path)
+            if found:
+                return path_routes, found.groupdict()
+        return None
+
+    def routes(self) -> list[Route]:
+        return [route for _, path_routes in self._patterns for route in path_routes.values()]
+
+
+def _segments(path: str) -> list[str]:
+    return path.strip("/").split("/")
+
+
+def _specificity(path: str) -> list[int]:
+    return [1 if segment.startswith("{") else 0 for segment in _segments(path)]
+
+
+def _path_pattern(path: str) -> re.Pattern[str]:
+    parts = [
+        f"(?P<{segment[1:-1]}>[^/]+)" if segment.startswith("{") else re.escape(segment)
+        for segment in _segments(path)
+    ]
+    return re.compile("/" + "/".join(parts) + "/?")
+
+
+ROUTE_TABLE = "mock_posthog.routes"  # app.extensions key: the app's RouteTable
+
+
+def app_routes(app: Flask) -> list[Route]:
+    return app.extensions[ROUTE_TABLE].routes()
+
+
+def dispatch(
+    exchange: Exchange, world: World, path_routes: dict[str, Route], args: dict[str, str]
+) -> Answer:
+    this = exchange.request
+    body = exchange.body = payload.RequestBody(this)
+    query = this.args
+    caller = auth.authenticate(world.store, this.headers, lambda: body.data, query)
+    any_route = next(iter(path_routes.values()))
+    with world.store.transaction():
+        organization, project = _resolve_parent(world, caller, any_route, args)
+        route = exchange.route
+        # PostHog checks a key's scopes before membership, and both before the method.
+        auth.check_key_scopes(caller, route.action if route else None, organization, project)
+        auth.check_membership(caller, organization["id"])
+        world.rate_limit.check(caller.key["value"])  # DRF throttles after the permissions
+        if route is None:
+            raise MethodNotAllowed(this.method, list(path_routes))
+        call = Call(route, world, args, query, body, caller, organization, project, this)
+        result = route.handler(call)
+    return render(route, result, world.settings.validate_responses)
+
+
+def route_for(path_routes: dict[str, Route], method: str) -> Route | None:
+    """The route that answers `method`: a HEAD is answered as its GET."""
+    return path_routes.get("GET" if method == "HEAD" else method)
+
+
+def _resolve_parent(
+    world: World, caller: auth.Caller, route: Route, args: dict[str, str]
+) -> tuple[Record, Record | None]:
+    if route.parent == "project":
+        project = auth.resolve_project(world.store, caller, args["project_id"])
+        organization = auth.resolve_organization(world.store, caller, project["organization_id"])
+    else:
+        project = None
+        organization = auth.resolve_organization(world.store, caller, args["organization_id"])
+    return organization, project
+
+
+def render(route: Route, result: Any, validate: bool) -> Answer:
+    if result is not None and not isinstance(result, Reply):  # the usual: JSON, route's status
+        if validate and route.response_schema and route.status < 300:
+            schemas.check_response(route.response_schema, result)
+        return Answer.of(route.status, orjson.dumps(result))
+    reply = result if isinstance(result, Reply) else Reply(status=route.status)
+    if reply.content_type != JSON:  # a Django HttpResponse keeps its own type
+        return Answer.of(reply.status, reply.body or "", reply.content_type, reply.headers)
+    if reply.body is None:  # DRF drops the content type of an empty JSON body
+        return Answer.of(reply.status, b"", None, reply.headers)
+    if validate and route.response_schema and reply.status < 300:
+        schemas.check_response(route.response_schema, reply.body)
+    content = reply.encoded if reply.encoded is not None else orjson.dumps(reply.body)
+    return Answer.of(reply.status, content, JSON, reply.headers)

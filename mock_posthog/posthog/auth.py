@@ -1,0 +1,196 @@
+"""Who is calling and what they may do: personal API keys, scopes, memberships and the
+organization's `plugins_access_level`, with PostHog's refusals word for word."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.datastructures import Headers
+
+from mock_posthog.contract.errors import (
+    AuthenticationFailed,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
+from mock_posthog.posthog import records
+from mock_posthog.world.store import Record, Store
+
+# plugins_access_level values (posthog/plugins/access.py).
+NONE, CONFIG, INSTALL, ROOT = 0, 3, 6, 9
+INSUFFICIENT_ACCESS = "Your organization's plugin access level is insufficient."
+CURRENT = "@current"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+HeaderSource = Mapping[str, str] | Headers  # a request's headers, or a journal entry's
+
+_BEARER = re.compile(r"^Bearer\s+(\S.+)$")
+_READ_ACTIONS = ("list", "retrieve")
+_WRITE_ACTIONS = ("create", "update", "partial_update", "destroy")
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: Record
+    key: Record
+
+    @property
+    def scoped(self) -> bool:
+        """Keys with scopes are the new kind; a key without any is a legacy key with full access."""
+        return bool(self.key.get("scopes"))
+
+
+def find_key(
+    headers: HeaderSource, read_body: Callable[[], Any], query: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """The key and where it was found, in PostHog's order: header, body, query string.
+
+    A `personal_api_key` field counts when present, even empty: PostHog then refuses it as an
+    invalid key rather than as missing credentials.
+    """
+    match = _BEARER.match(headers.get("Authorization", ""))
+    if match:
+        return match.group(1).strip(), "Authorization header"
+    body = read_body()  # only now: with a key in the header, PostHog never reads the body
+    if isinstance(body, Mapping) and "personal_api_key" in body:
+        return str(body["personal_api_key"]), "body"
+    if "personal_api_key" in query:
+        return query["personal_api_key"], "query string"
+    return None
+
+
+def authenticate(
+    store: Store, headers: HeaderSource, read_body: Callable[[], Any], query: Mapping[str, str]
+) -> Caller:
+    found = find_key(headers, read_body, query)
+    if found is None:
+        raise NotAuthenticated()
+    value, source = found
+    key = records.personal_api_key(store, value)
+    user = records.user(store, key["user_id"]) if key else None
+    if key is None or user is None or not user.get("is_active", True):
+        raise AuthenticationFailed(f"Personal API key found in request {source} is invalid.")
+    return Caller(user=user, key=key)
+
+
+def current_project_id(caller: Caller) -> int | None:
+    return caller.user.get("current_project_id")
+
+
+def resolve_organization(store: Store, caller: Caller, raw: str) -> Record:
+    if raw == CURRENT:
+        organization = _current_organization(store, caller)
+    else:
+        organization = records.organization(store, raw) if _is_uuid(raw) else None
+    if organization is None:
+        raise NotFound("Organization not found.")
+    return organization
+
+
+def _current_organization(store: Store, caller: Caller) -> Record | None:
+    project_id = current_project_id(caller)
+    current = records.project(store, project_id) if project_id is not None else None
+    if current is not None:
+        return records.organization(store, current["organization_id"])
+    member_of = caller.user.get("organization_ids") or []
+    return records.organization(store, member_of[0]) if member_of else None
+
+
+def current_project(store: Store, caller: Caller) -> Record | None:
+    """PostHog's `user.team`: the current project, else the first project of the user's
+    current organization, else none."""
+    project_id = current_project_id(caller)
+    current = records.project(store, project_id) if project_id is not None else None
+    if current is not None:
+        return current
+    organization = _current_organization(store, caller)
+    if organization is None:
+        return None
+    projects = records.projects_of_organization(store, organization["id"])
+    return projects[0] if projects else None
+
+
+def check_has_project(store: Store, caller: Caller) -> None:
+    """ProjectMembershipNecessaryPermissions, on every object (detail) route."""
+    if current_project(store, caller) is None:
+        raise PermissionDenied("You don't belong to any organization that has a project.")
+
+
+def resolve_project(store: Store, caller: Caller, raw: str) -> Record:
+    if raw == CURRENT:
+        current = current_project(store, caller)
+        if current is None:
+            raise NotFound("Project not found.")
+        project_id = int(current["id"])
+    elif re.fullmatch(r"-?\d+", raw):
+        project_id = int(raw)
+    else:
+        raise NotFound()
+    found = records.project(store, project_id) if 0 < project_id < 2**63 else None
+    if found is None:
+        raise NotFound("Project not found.")
+    return found
+
+
+def _is_uuid(raw: str) -> bool:
+    return re.fullmatch(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", raw) is not None
+
+
+def check_membership(caller: Caller, organization_id: str) -> None:
+    member_of = caller.user.get("organization_ids") or []
+    if not any(records.same_id(organization_id, joined) for joined in member_of):
+        raise PermissionDenied()
+
+
+def check_key_scopes(
+    caller: Caller, action: str | None, organization: Record, project: Record | None
+) -> None:
+    """APIScopePermission, in its order: only keys with scopes are checked; an action that names
+    no scope is refused, then the key's projects and organizations, then its scopes."""
+    if not caller.scoped:
+        return
+    key = caller.key
+    required = _required_scope(action)
+    if required is None:
+        raise PermissionDenied("This action does not support Personal API Key access")
+    scoped_teams = key.get("scoped_teams")
+    if scoped_teams:
+        if project is None:
+            raise PermissionDenied(
+                "API keys with scoped projects are only supported on project-based endpoints."
+            )
+        if project["id"] not in scoped_teams:
+            raise PermissionDenied(
+                f"API key does not have access to the requested project: ID {project['id']}."
+            )
+    scoped_organizations = key.get("scoped_organizations")
+    if scoped_organizations and not any(
+        records.same_id(organization["id"], allowed) for allowed in scoped_organizations
+    ):
+        raise PermissionDenied(
+            f"API key does not have access to the requested organization: ID {organization['id']}."
+        )
+    satisfied_by = ("*", required, required.replace(":read", ":write"))
+    if not any(scope in satisfied_by for scope in key["scopes"]):
+        raise PermissionDenied(f"API key missing required scope '{required}'")
+
+
+def _required_scope(action: str | None) -> str | None:
+    if action in _READ_ACTIONS:
+        return "plugin:read"
+    if action in _WRITE_ACTIONS:
+        return "plugin:write"
+    return None
+
+
+def access_level(organization: Record) -> int:
+    return int(organization.get("plugins_access_level", NONE))
+
+
+def check_plugins_access(organization: Record, method: str) -> None:
+    """PluginsAccessLevelPermission: reading needs CONFIG, anything else INSTALL."""
+    needed = CONFIG if method in SAFE_METHODS else INSTALL
+    if access_level(organization) < needed:
+        raise PermissionDenied(INSUFFICIENT_ACCESS)

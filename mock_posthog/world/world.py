@@ -1,0 +1,55 @@
+"""The emulated world: the store, its seed, the clock, the ids, and what tests observe and
+inject (the request journal, faults, the rate limit); what the app and the in-process handle
+share. Reset puts all of it back as it started."""
+
+from __future__ import annotations
+
+import orjson
+
+from mock_posthog.http.faults import Faults
+from mock_posthog.http.journal import Journal
+from mock_posthog.http.ratelimit import RateLimiter
+from mock_posthog.settings import Settings
+from mock_posthog.world import fixtures
+from mock_posthog.world.clock import Clock, isoformat
+from mock_posthog.world.ids import UuidSource
+from mock_posthog.world.store import Store, tinydb_layout, without_gc
+
+
+class World:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = Clock()
+        self.uuids = UuidSource(settings.uuid_seed)
+        self.journal = Journal(settings.journal_limit)
+        self.faults = Faults()
+        self.rate_limit = RateLimiter(self.clock, enabled=settings.rate_limit)
+        with without_gc():  # a large world is many objects made at once
+            seed_tables = (
+                fixtures.load_files(settings.fixtures)
+                if settings.fixtures
+                else fixtures.default_world()
+            )
+            # The records are this world's own, fresh from the files: no need to copy them.
+            layout = tinydb_layout(seed_tables, copy=False)
+            self.seed = orjson.dumps(layout)
+            self.store = Store(settings.data)
+            if not self.store.has_data:
+                self.store.replace(layout)
+        self.ready = True
+
+    def reset(self) -> None:
+        """Back to the seeded world, with an empty journal, no faults and a running clock."""
+        self.store.restore(self.seed)
+        self.journal.clear()
+        self.faults.clear()
+        self.rate_limit.reset()
+        self.clock.unfreeze()
+        self.uuids.reset()
+
+    def now(self) -> str:
+        """Now, as PostHog renders timestamps."""
+        return isoformat(self.clock.now())
+
+    def new_uuid(self) -> str:
+        return self.uuids.new()
