@@ -1,5 +1,5 @@
-"""The Flask app factory: wires the world, the API, the control plane and the error handlers.
-It holds no business rules."""
+"""The Flask app factory: wires the emulated instance, the API, the control plane and the error
+handlers. It holds no business rules."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from mock_posthog.http.error_responses import (
     http_error_response,
     unexpected_error_response,
 )
+from mock_posthog.http.instance import Instance
 from mock_posthog.posthog.api import ROUTES
 from mock_posthog.settings import Settings
-from mock_posthog.world.world import World
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app = Flask("mock_posthog")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    world = app.extensions["mock_posthog"] = World(settings)
+    instance = app.extensions["mock_posthog"] = Instance(settings)
     app.add_url_rule("/api/schema/", "openapi", _openapi_document)
     app.add_url_rule("/api/schema", "openapi_no_slash", _openapi_document)
     app.register_blueprint(control)
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     table = app.extensions[routing.ROUTE_TABLE] = routing.RouteTable(ROUTES)
-    app.wsgi_app = ApiApp(app, world, table)  # type: ignore[method-assign]
+    app.wsgi_app = ApiApp(app, instance, table)  # type: ignore[method-assign]
     return app
 
 

@@ -117,7 +117,7 @@ def _serve(arguments: argparse.Namespace) -> int:
     except DataFileError as error:
         print(f"mock-posthog: refusing the data file: {error}", file=sys.stderr)
         return 2
-    world = app.extensions["mock_posthog"]
+    world = app.extensions["mock_posthog"].world
     redaction.install(lambda: journal.key_values(world.store))  # no key or token in the log
     logging.getLogger("mock_posthog").log(
         logging.INFO if guard.loopback or guard.token else logging.WARNING,

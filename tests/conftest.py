@@ -31,7 +31,7 @@ def app() -> Flask:
 
 @pytest.fixture
 def world(app: Flask) -> World:
-    return app.extensions["mock_posthog"]
+    return app.extensions["mock_posthog"].world
 
 
 @pytest.fixture

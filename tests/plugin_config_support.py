@@ -82,7 +82,7 @@ def client_without_access(tmp_path: Path) -> FlaskClient:
 
 
 def world_of(app: Flask) -> World:
-    return app.extensions["mock_posthog"]
+    return app.extensions["mock_posthog"].world
 
 
 def world_behind(client: FlaskClient) -> World:

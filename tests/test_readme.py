@@ -15,7 +15,7 @@ README = (ROOT / "README.md").read_text("utf-8")
 
 def test_generated_sections_match_the_code() -> None:
     assert rewrite(README, generated_sections(ROUTES)) == README, (
-        "README.md is stale: run `python -m mock_posthog.contract.docs README.md`"
+        "README.md is stale: run `python tools/update_readme.py`"
     )
 
 

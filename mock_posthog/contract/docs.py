@@ -1,18 +1,16 @@
 """The README's generated sections: the routes table and the list of places where PostHog's
-published docs disagree with its server. `python -m mock_posthog.contract.docs README.md`
+published docs disagree with its server. `python tools/update_readme.py`
 rewrites them; a test fails when the README and the code disagree."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from mock_posthog.contract.openapi import component_name, error_statuses
-from mock_posthog.http.routing import Route
+from mock_posthog.contract.operations import Route
 
 ROUTES_MARKER = "routes"
 DIFFERENCES_MARKER = "differences"
@@ -112,15 +110,3 @@ def rewrite(text: str, sections: dict[str, str]) -> str:
             raise ValueError(f"the README has no {start} marker")
         text = f"{before}{start}\n{content}\n{end}{after}"
     return text
-
-
-def main(argv: list[str]) -> int:
-    from mock_posthog.posthog.api import ROUTES
-
-    readme = Path(argv[0] if argv else "README.md")
-    readme.write_text(rewrite(readme.read_text("utf-8"), generated_sections(ROUTES)), "utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

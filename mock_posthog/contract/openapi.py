@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mock_posthog.contract import schemas
-from mock_posthog.http.payload import BODY_METHODS
-from mock_posthog.http.routing import Route
+from mock_posthog.contract.operations import BODY_METHODS, Route
 from mock_posthog.version import __version__
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}

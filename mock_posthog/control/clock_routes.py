@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from mock_posthog.contract.errors import ValidationFailed
-from mock_posthog.control import control, json_object, world
+from mock_posthog.control.blueprint import control, json_object, world
 from mock_posthog.world.clock import isoformat, parse_timestamp
 
 _UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}

@@ -12,10 +12,10 @@ import hmac
 import ipaddress
 from dataclasses import dataclass
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from mock_posthog.contract.errors import NotAuthenticated
-from mock_posthog.control import control
+from mock_posthog.control.blueprint import control, world
 from mock_posthog.settings import CONTROL_TOKEN_OFF, Settings
 
 HEADER = "X-Mock-PostHog-Token"
@@ -99,7 +99,7 @@ def sent_token() -> str | None:
 
 def has_token() -> bool:
     """Whether this control request may see everything: no token is required, or it sent it."""
-    token = current_app.extensions["mock_posthog"].settings.required_control_token
+    token = world().settings.required_control_token
     if token is None:
         return True
     sent = sent_token()

@@ -16,8 +16,8 @@ from typing import Any
 from flask import Flask, current_app, request
 
 from mock_posthog.contract import openapi, schemas
-from mock_posthog.control import control
-from mock_posthog.http.routing import QueryParam
+from mock_posthog.contract.operations import QueryParam
+from mock_posthog.control.blueprint import control
 from mock_posthog.version import __version__
 
 PREFIX = "/_mock/"

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 
 from mock_posthog.contract.errors import NotFound, ValidationFailed
-from mock_posthog.control import control, json_object, world
+from mock_posthog.control.blueprint import control, instance, json_object
 from mock_posthog.http import routing
 from mock_posthog.http.faults import FaultError
 from mock_posthog.http.ratelimit import Rate
@@ -16,7 +16,7 @@ from mock_posthog.http.ratelimit import Rate
 
 @control.get("/faults")
 def list_faults() -> dict[str, Any]:
-    return {"results": [fault.as_dict() for fault in world().faults.all()]}
+    return {"results": [fault.as_dict() for fault in instance().faults.all()]}
 
 
 @control.post("/faults")
@@ -29,7 +29,7 @@ def add_fault() -> tuple[dict[str, Any], int]:
             attr="route",
         )
     try:
-        fault = world().faults.add(**spec)
+        fault = instance().faults.add(**spec)
     except FaultError as error:
         raise ValidationFailed(str(error), attr=error.field) from None
     return fault.as_dict(), 201
@@ -37,20 +37,20 @@ def add_fault() -> tuple[dict[str, Any], int]:
 
 @control.delete("/faults")
 def clear_faults() -> tuple[str, int]:
-    world().faults.clear()
+    instance().faults.clear()
     return "", 204
 
 
 @control.delete("/faults/<int:fault_id>")
 def remove_fault(fault_id: int) -> tuple[str, int]:
-    if not world().faults.remove(fault_id):
+    if not instance().faults.remove(fault_id):
         raise NotFound(f"No fault has id {fault_id}.")
     return "", 204
 
 
 @control.get("/rate_limit")
 def rate_limit() -> dict[str, Any]:
-    limiter = world().rate_limit
+    limiter = instance().rate_limit
     return {"enabled": limiter.enabled, "rates": [str(rate) for rate in limiter.rates]}
 
 
@@ -66,5 +66,5 @@ def configure_rate_limit() -> dict[str, Any]:
         parsed = [Rate.parse(text) for text in rates] if rates is not None else None
     except (TypeError, ValueError) as error:
         raise ValidationFailed(str(error), attr="rates") from None
-    world().rate_limit.configure(enabled, parsed)
+    instance().rate_limit.configure(enabled, parsed)
     return rate_limit()

@@ -7,14 +7,14 @@ from typing import Any
 from flask import request
 
 from mock_posthog.contract.errors import ValidationFailed
-from mock_posthog.control import control, world
+from mock_posthog.control.blueprint import control, instance
 
 
 @control.get("/requests")
 def list_requests() -> dict[str, Any]:
     """Oldest first. Filters: method, path (a pattern), route, status, and `last` (only the
     latest N of the matching entries)."""
-    journal = world().journal
+    journal = instance().journal
     status = _integer("status")
     found = journal.find(
         request.args.get("method"),
@@ -34,7 +34,7 @@ def list_requests() -> dict[str, Any]:
 
 @control.delete("/requests")
 def clear_requests() -> tuple[str, int]:
-    world().journal.clear()
+    instance().journal.clear()
     return "", 204
 
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 
 from mock_posthog.contract.errors import NotFound, ValidationFailed
-from mock_posthog.control import control
+from mock_posthog.control.blueprint import control, world
 from mock_posthog.posthog import records
 from mock_posthog.posthog.api.plugin_config_actions import recorded_jobs
 from mock_posthog.posthog.api.plugin_logs import append_log_entries
 from mock_posthog.posthog.app_metrics import delivery_rates, set_delivery_metrics
-from mock_posthog.world.world import World
-
-
-def _world() -> World:
-    return current_app.extensions["mock_posthog"]
 
 
 def _json_body() -> Any:
@@ -31,12 +26,12 @@ def _json_body() -> Any:
 def add_log_entries() -> tuple[list[dict[str, Any]], int]:
     """A JSON array of entries, or one entry; answers what was stored."""
     body = _json_body()
-    return append_log_entries(_world(), body if isinstance(body, list) else [body]), 201
+    return append_log_entries(world(), body if isinstance(body, list) else [body]), 201
 
 
 @control.get("/plugin_jobs")
 def list_recorded_jobs() -> list[dict[str, Any]]:
-    return recorded_jobs(_world().store)
+    return recorded_jobs(world().store)
 
 
 @control.put("/plugin_configs/<int:plugin_config_id>/delivery_metrics")
@@ -45,15 +40,15 @@ def put_delivery_metrics(plugin_config_id: int) -> dict[str, Any]:
     body = _json_body()
     if not isinstance(body, dict) or not {"successes", "failures"} <= body.keys():
         raise ValidationFailed('Send {"successes": <int>, "failures": <int>}.')
-    world = _world()
+    current = world()
     try:
-        set_delivery_metrics(world.store, plugin_config_id, body["successes"], body["failures"])
+        set_delivery_metrics(current.store, plugin_config_id, body["successes"], body["failures"])
     except LookupError as error:
         raise NotFound(f"{str(error).capitalize()}.") from None
     except ValueError as error:
         raise ValidationFailed(f"{str(error).capitalize()}.") from None
-    config = records.plugin_config(world.store, plugin_config_id) or {}
-    rates = delivery_rates(world.store, config.get("team_id", 0), world.clock.now())
+    config = records.plugin_config(current.store, plugin_config_id) or {}
+    rates = delivery_rates(current.store, config.get("team_id", 0), current.clock.now())
     return {
         "plugin_config_id": plugin_config_id,
         "successes": body["successes"],

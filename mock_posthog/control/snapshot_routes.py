@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 
 from mock_posthog.contract.errors import ValidationFailed
-from mock_posthog.control import control, world
+from mock_posthog.control.blueprint import control, world
 from mock_posthog.world import snapshots
 from mock_posthog.world.fixtures import FixtureError, Tables
 

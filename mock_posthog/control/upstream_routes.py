@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 
-from mock_posthog.control import control
+from mock_posthog.control.blueprint import control, world
 from mock_posthog.posthog import upstream
 from mock_posthog.world.store import Store
 
 
 def _store() -> Store:
-    return current_app.extensions["mock_posthog"].store
+    return world().store
 
 
 def _body(*fields: str) -> dict[str, Any]:

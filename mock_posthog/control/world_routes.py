@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
-from mock_posthog.control import control
+from mock_posthog.control import blueprint
+from mock_posthog.control.blueprint import control
 from mock_posthog.control.control_token import has_token
 from mock_posthog.version import __version__
 
@@ -14,7 +13,7 @@ from mock_posthog.version import __version__
 @control.get("/health")
 def health() -> tuple[dict[str, Any], int]:
     """Ready or not; with the control token (or none required), the version and counts too."""
-    world = current_app.extensions["mock_posthog"]
+    world = blueprint.world()
     status = 200 if world.ready else 503
     if not has_token():
         return {"status": "ok" if world.ready else "starting"}, status
@@ -27,6 +26,5 @@ def health() -> tuple[dict[str, Any], int]:
 
 @control.post("/reset")
 def reset() -> dict[str, Any]:
-    world = current_app.extensions["mock_posthog"]
-    world.reset()
-    return {"status": "reset", "tables": world.store.counts()}
+    blueprint.instance().reset()
+    return {"status": "reset", "tables": blueprint.world().store.counts()}

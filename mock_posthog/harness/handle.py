@@ -25,6 +25,7 @@ from werkzeug.test import TestResponse
 from mock_posthog.app import create_app
 from mock_posthog.harness.transport import POSTHOG_HOSTS, intercept
 from mock_posthog.http.faults import Faults
+from mock_posthog.http.instance import Instance
 from mock_posthog.http.journal import Entry, JournalView
 from mock_posthog.http.ratelimit import RateLimiter
 from mock_posthog.posthog import app_metrics, upstream
@@ -94,8 +95,12 @@ class MockPostHog(Assertions):
     # What the routes share.
 
     @property
-    def world(self) -> World:
+    def instance(self) -> Instance:
         return self.app.extensions["mock_posthog"]
+
+    @property
+    def world(self) -> World:
+        return self.instance.world
 
     @property
     def store(self) -> Store:
@@ -107,15 +112,15 @@ class MockPostHog(Assertions):
 
     @property
     def journal(self) -> JournalView:  # type: ignore[override]
-        return self.world.journal
+        return self.instance.journal
 
     @property
     def faults(self) -> Faults:
-        return self.world.faults
+        return self.instance.faults
 
     @property
     def rate_limit(self) -> RateLimiter:
-        return self.world.rate_limit
+        return self.instance.rate_limit
 
     def seed_uuids(self, seed: int | None) -> None:
         """UUIDs from now on follow `seed` (the same on every run); None makes them random."""
@@ -197,7 +202,7 @@ class MockPostHog(Assertions):
 
     def reset(self) -> None:
         """The seeded world, an empty journal, no faults, a running clock."""
-        self.world.reset()
+        self.instance.reset()
 
     def snapshot(self) -> Snapshot:
         """The exact state, cheap enough for every test's setup; `restore` takes it back."""

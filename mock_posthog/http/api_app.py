@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
@@ -26,32 +26,30 @@ from mock_posthog.http.error_responses import (
     unexpected_error_response,
 )
 from mock_posthog.http.exchange import Exchange, answering
+from mock_posthog.http.instance import Instance
 from mock_posthog.http.payload import ApiRequest
-
-if TYPE_CHECKING:
-    from mock_posthog.world.world import World
 
 
 class ApiApp:
     """The WSGI app of a Flask app, answering `/api/` before Flask's dispatch."""
 
-    def __init__(self, app: Flask, world: World, table: routing.RouteTable) -> None:
+    def __init__(self, app: Flask, instance: Instance, table: routing.RouteTable) -> None:
         self.flask_dispatch: WSGIApp = app.wsgi_app
         self.limits = (
             app.config["MAX_CONTENT_LENGTH"],
             app.config["MAX_FORM_MEMORY_SIZE"],
             app.config["MAX_FORM_PARTS"],
         )
-        self.world, self.table = world, table
+        self.instance, self.table = instance, table
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if not environ.get("PATH_INFO", "").startswith("/api/"):
             return self.flask_dispatch(environ, start_response)
-        began, moment = time.perf_counter(), self.world.clock.now()
+        began, moment = time.perf_counter(), self.instance.world.clock.now()
         exchange = Exchange(self._request(environ), began, moment)
         with answering(exchange):
             answer = self._answer(exchange)
-        journal.record_answer(self.world.journal, self.world.store, exchange, answer)
+        journal.record_answer(self.instance.journal, self.instance.world.store, exchange, answer)
         if exchange.dropped:
             faults.drop_connection(environ)
         return answer(environ, start_response)
@@ -70,12 +68,12 @@ class ApiApp:
         if matched is not None:
             exchange.route = routing.route_for(matched[0], this.method)
         try:
-            refused = faults.inject(self.world.faults, exchange)
+            refused = faults.inject(self.instance.faults, exchange)
             if refused is not None:
                 return refused
             if matched is None:  # Flask's 404 in the envelope, or the OpenAPI document
                 return Answer.from_app(self.flask_dispatch, this.environ)
-            return routing.dispatch(exchange, self.world, *matched)
+            return routing.dispatch(exchange, self.instance, *matched)
         except ApiError as error:
             return error_response(error)
         except HTTPException as error:

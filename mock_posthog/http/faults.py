@@ -27,10 +27,11 @@ from mock_posthog.contract.errors import (
     Throttled,
     ValidationFailed,
 )
-from mock_posthog.http import routing
+from mock_posthog.contract.operations import METHODS
 from mock_posthog.http.answer import Answer
-from mock_posthog.http.exchange import Exchange, note
+from mock_posthog.http.exchange import Exchange
 from mock_posthog.http.matching import path_matches
+from mock_posthog.posthog.notes import note
 
 # The refusals PostHog gives for these statuses, with its own wording.
 _POSTHOG_ERRORS: dict[int, Callable[[str], ApiError]] = {  # from the request's method
@@ -134,7 +135,7 @@ def _check(fault: Fault) -> None:
         value = getattr(fault, name)
         if value is not None and not isinstance(value, str):
             raise FaultError(name, f"{name} must be a string.")
-    if fault.method is not None and fault.method not in [*routing.METHODS, "HEAD"]:
+    if fault.method is not None and fault.method not in [*METHODS, "HEAD"]:
         raise FaultError("method", f"{fault.method!r} is not an HTTP method.")
     if fault.status is not None and not (400 <= fault.status <= 599 and _known(fault.status)):
         raise FaultError("status", "status must be an HTTP error status, 400 to 599.")

@@ -23,11 +23,13 @@ from werkzeug.datastructures import EnvironHeaders, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from mock_posthog.contract.errors import ApiError
-from mock_posthog.http import payload, redaction
+from mock_posthog.contract.operations import BODY_METHODS
+from mock_posthog.http import redaction
 from mock_posthog.http.answer import Answer
 from mock_posthog.http.exchange import Exchange
 from mock_posthog.http.matching import path_matches
 from mock_posthog.posthog import auth, records
+from mock_posthog.posthog.parsers import RequestBody, parse
 from mock_posthog.world.clock import isoformat
 from mock_posthog.world.store import Store
 
@@ -374,16 +376,16 @@ class Recorded:
         )
 
 
-def _request_body(request: Request, read: payload.RequestBody | None) -> tuple[Any, bool]:
+def _request_body(request: Request, read: RequestBody | None) -> tuple[Any, bool]:
     """The body as the route read it and True, parsed here only when the route never did;
     or, when it cannot be parsed, its text and False."""
     environ = request.environ
-    if request.method not in payload.BODY_METHODS and not _may_have_a_body(environ):
+    if request.method not in BODY_METHODS and not _may_have_a_body(environ):
         return None, True  # what the parser makes of no body on a method that has none
     if (request.content_length or 0) > BODY_LIMIT:
         return f"<{request.content_length} bytes, not recorded>", True
     try:
-        parsed = read.parsed() if read is not None and read.was_parsed else payload.parse(request)
+        parsed = read.parsed() if read is not None and read.was_parsed else parse(request)
     except ApiError:
         parsed = None
     except HTTPException as refused:  # werkzeug's own refusal of the body, e.g. over the limit

@@ -1,29 +1,14 @@
-"""Request bodies as Django REST framework's JSON, form and multipart parsers read them."""
+"""The request as the pipeline reads it: a body of known length in one read, within the
+server's size limit."""
 
 from __future__ import annotations
 
-import codecs
 import io
-import json
-from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 from flask import Request
-from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.utils import cached_property
-
-from mock_posthog.contract.errors import ParseError, ServerError, UnsupportedMediaType
-
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
-
-@dataclass(frozen=True)
-class Payload:
-    data: Any = field(default_factory=dict)
-    files: dict[str, FileStorage] = field(default_factory=dict)
-    is_form: bool = False
 
 
 class ApiRequest(Request):
@@ -45,87 +30,3 @@ class ApiRequest(Request):
         if len(body) < length:
             raise ClientDisconnected()
         return io.BytesIO(body)
-
-
-class RequestBody:
-    """The request's body, parsed when a step first reads it. PostHog's views parse the body
-    only when they use it: after the key from the header, the organization, membership and
-    the access level, and never for a DELETE; a key looked for in the body reads it early."""
-
-    def __init__(self, request: Request) -> None:
-        self._request = request
-        self._parsed: Payload | None = None
-
-    @property
-    def was_parsed(self) -> bool:
-        return self._parsed is not None
-
-    def parsed(self) -> Payload:
-        if self._parsed is None:
-            self._parsed = parse(self._request)
-        return self._parsed
-
-    @property
-    def data(self) -> Any:
-        return self.parsed().data
-
-    @property
-    def files(self) -> dict[str, FileStorage]:
-        return self.parsed().files
-
-    @property
-    def is_form(self) -> bool:
-        return self.parsed().is_form
-
-
-def parse(request: Request) -> Payload:
-    """DRF's rules: no content type or no body reads as empty; an unknown type is a 415."""
-    if request.method not in BODY_METHODS:
-        return Payload()
-    media_type = request.mimetype
-    if media_type == "multipart/form-data" and not request.mimetype_params.get("boundary"):
-        raise ParseError("Multipart form parse error - Invalid boundary in multipart: None")
-    if media_type in FORM_TYPES:
-        # Django's multipart parser skips a part without a name.
-        form = {key: values[-1] for key, values in request.form.lists() if key}
-        files = {key: values[-1] for key, values in request.files.lists() if key}
-        return Payload(data=form, files=files, is_form=True)
-    raw = request.get_data(cache=True)
-    if not media_type or not raw:
-        return Payload()
-    if media_type == "application/json" or media_type.endswith("+json"):
-        return Payload(data=_parse_json(raw, _charset(request)))
-    raise UnsupportedMediaType(request.headers.get("Content-Type", media_type))
-
-
-def _charset(request: Request) -> str:
-    """The declared charset; Django ignores one it does not know and reads UTF-8."""
-    charset = request.mimetype_params.get("charset", "utf-8")
-    try:
-        codecs.lookup(charset)
-    except LookupError:
-        return "utf-8"
-    return charset
-
-
-def _parse_json(raw: bytes, charset: str) -> Any:
-    """json.loads(text, parse_constant=...), with one decoder made once."""
-    try:
-        text = raw.decode(charset)
-        if text.startswith("\ufeff"):
-            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
-        return _DECODER.decode(text)
-    except (ValueError, LookupError) as error:
-        raise ParseError(f"JSON parse error - {error}") from None
-    except RecursionError:
-        # DRF's JSONParser turns only ValueError into a parse error; PostHog answers 500.
-        raise ServerError(
-            "the JSON body nests deeper than Python's JSON parser follows (RecursionError)"
-        ) from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)

@@ -1,4 +1,4 @@
-"""The route table's shape, how a path finds its routes, and the one pipeline every emulated
+"""How a path finds its routes, and the one pipeline every emulated
 request goes through: authenticate, resolve the organization or project, check key scopes and
 membership, run the handler in a store transaction, render the reply. The body is parsed when
 first read."""
@@ -6,107 +6,23 @@ first read."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 import orjson
-from flask import Flask, Request
+from flask import Flask
 
 from mock_posthog.contract import schemas
 from mock_posthog.contract.errors import MethodNotAllowed
-from mock_posthog.http import payload
+from mock_posthog.contract.operations import Route
 from mock_posthog.http.answer import JSON, Answer
-from mock_posthog.http.exchange import Exchange, note
+from mock_posthog.http.exchange import Exchange
+from mock_posthog.http.instance import Instance
 from mock_posthog.posthog import auth
+from mock_posthog.posthog.call import Call, Reply
+from mock_posthog.posthog.parsers import RequestBody
 from mock_posthog.world.store import Record
-
-if TYPE_CHECKING:  # the world holds the faults, which import this module
-    from mock_posthog.world.world import World
-
-Handler = Callable[["Call"], Any]
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # what a route may be for
-
-
-@dataclass(frozen=True)
-class QueryParam:
-    """A query parameter a route reads, for the OpenAPI document."""
-
-    name: str
-    schema: dict[str, Any]
-    description: str
-    repeatable: bool = False
-
-
-@dataclass(frozen=True)
-class Route:
-    """One documented operation. The table of these drives Flask, the OpenAPI document and
-    the README's coverage table."""
-
-    operation_id: str
-    method: str
-    path: str  # OpenAPI style, with the trailing slash: /api/projects/{project_id}/...
-    action: str  # DRF's action name: list, create, retrieve, update, partial_update, destroy...
-    handler: Handler
-    summary: str
-    status: int = 200
-    request_schema: str | None = None
-    response_schema: str | None = None
-    behaviours: tuple[str, ...] = ()
-    query: tuple[QueryParam, ...] = ()
-    media_type: str = "application/json"  # of the success response
-    # Why PostHog answers 500 on this route, where it does; the mock answers the same.
-    server_errors: tuple[str, ...] = ()
-    # Why PostHog answers 400 on this route, beyond a body it cannot parse or validate.
-    bad_requests: tuple[str, ...] = ()
-    # Error statuses PostHog answers on this route with no body at all (DRF's bare Response).
-    bare_errors: tuple[int, ...] = ()
-
-    @property
-    def parent(self) -> str:
-        return "project" if self.path.startswith("/api/projects/") else "organization"
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A response that is not a plain JSON body with the route's status."""
-
-    body: Any = None
-    status: int = 200
-    content_type: str = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
-    encoded: bytes | None = None  # the body's JSON, when made beforehand (the same bytes)
-
-
-@dataclass
-class Call:
-    """What a handler gets: the request, already authenticated and resolved."""
-
-    route: Route
-    world: World
-    args: dict[str, str]
-    query: Any  # werkzeug MultiDict: `get` gives the first value, `getlist` all
-    body: payload.RequestBody  # parsed when first read, as PostHog's views read it
-    caller: auth.Caller
-    organization: Record
-    project: Record | None
-    request: Request
-
-    @property
-    def url(self) -> str:
-        """The request's whole URL, for paging links (made only when a handler asks)."""
-        return self.request.url
-
-    @property
-    def store(self) -> Any:
-        return self.world.store
-
-    @property
-    def data(self) -> Any:
-        return self.body.data
-
-    def note(self, text: str) -> None:
-        note(text)
+from mock_posthog.world.world import World
 
 
 class RouteTable:
@@ -158,10 +74,11 @@ def app_routes(app: Flask) -> list[Route]:
 
 
 def dispatch(
-    exchange: Exchange, world: World, path_routes: dict[str, Route], args: dict[str, str]
+    exchange: Exchange, instance: Instance, path_routes: dict[str, Route], args: dict[str, str]
 ) -> Answer:
+    world = instance.world
     this = exchange.request
-    body = exchange.body = payload.RequestBody(this)
+    body = exchange.body = RequestBody(this)
     query = this.args
     caller = auth.authenticate(world.store, this.headers, lambda: body.data, query)
     any_route = next(iter(path_routes.values()))
@@ -171,7 +88,7 @@ def dispatch(
         # PostHog checks a key's scopes before membership, and both before the method.
         auth.check_key_scopes(caller, route.action if route else None, organization, project)
         auth.check_membership(caller, organization["id"])
-        world.rate_limit.check(caller.key["value"])  # DRF throttles after the permissions
+        instance.rate_limit.check(caller.key["value"])  # DRF throttles after the permissions
         if route is None:
             raise MethodNotAllowed(this.method, list(path_routes))
         call = Call(route, world, args, query, body, caller, organization, project, this)

@@ -14,7 +14,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from mock_posthog.http.routing import QueryParam, Reply
+from mock_posthog.contract.operations import QueryParam
+from mock_posthog.posthog.call import Reply
 
 DEFAULT_LIMIT = 100
 # The request's URL, or how to get it: links need it only when there is a next or previous

@@ -22,8 +22,8 @@ from typing import Any
 
 from mock_posthog.contract import schemas
 from mock_posthog.contract.errors import ApiError, ServerError, ValidationFailed
-from mock_posthog.http.exchange import note
 from mock_posthog.posthog import records
+from mock_posthog.posthog.notes import note
 from mock_posthog.world.store import Record, Store
 
 INVALID_URL = "Must be a GitHub/GitLab repository or npm package URL!"

@@ -1,14 +1,10 @@
-"""The emulated world: the store, its seed, the clock, the ids, and what tests observe and
-inject (the request journal, faults, the rate limit); what the app and the in-process handle
-share. Reset puts all of it back as it started."""
+"""The emulated world: the store, its seed, the clock and the ids; what the routes, the control
+plane and the in-process handle share. Reset puts all of it back as it started."""
 
 from __future__ import annotations
 
 import orjson
 
-from mock_posthog.http.faults import Faults
-from mock_posthog.http.journal import Journal
-from mock_posthog.http.ratelimit import RateLimiter
 from mock_posthog.settings import Settings
 from mock_posthog.world import fixtures
 from mock_posthog.world.clock import Clock, isoformat
@@ -21,9 +17,6 @@ class World:
         self.settings = settings
         self.clock = Clock()
         self.uuids = UuidSource(settings.uuid_seed)
-        self.journal = Journal(settings.journal_limit)
-        self.faults = Faults()
-        self.rate_limit = RateLimiter(self.clock, enabled=settings.rate_limit)
         with without_gc():  # a large world is many objects made at once
             seed_tables = (
                 fixtures.load_files(settings.fixtures)
@@ -39,11 +32,8 @@ class World:
         self.ready = True
 
     def reset(self) -> None:
-        """Back to the seeded world, with an empty journal, no faults and a running clock."""
+        """Back to the seeded world and a running clock."""
         self.store.restore(self.seed)
-        self.journal.clear()
-        self.faults.clear()
-        self.rate_limit.reset()
         self.clock.unfreeze()
         self.uuids.reset()
 

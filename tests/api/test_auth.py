@@ -183,7 +183,7 @@ def two_organizations(tmp_path: Path) -> Flask:
     ],
 )
 def test_a_non_member_is_403(two_organizations: Flask, method: str, url: str) -> None:
-    world: World = two_organizations.extensions["mock_posthog"]
+    world: World = two_organizations.extensions["mock_posthog"].world
     before = world.store.export()
 
     response = two_organizations.test_client().open(
@@ -259,7 +259,7 @@ def test_access_levels(
     tmp_path: Path, method: str, url: str, body: Any, level: int, expected: Any
 ) -> None:
     app = app_with(tmp_path, access_level(level))
-    world: World = app.extensions["mock_posthog"]
+    world: World = app.extensions["mock_posthog"].world
     before = world.store.export()
 
     response = app.test_client().open(url, method=method, json=body, headers=AUTH)
@@ -392,7 +392,7 @@ def test_a_scoped_key_is_refused_a_method_with_no_action(client: FlaskClient, wo
 
 
 def test_the_scope_check_comes_before_membership(two_organizations: Flask) -> None:
-    world: World = two_organizations.extensions["mock_posthog"]
+    world: World = two_organizations.extensions["mock_posthog"].world
     headers = add_key(world, "phx_outsider", user_id=2, scopes=["feature_flag:read"])
 
     response = two_organizations.test_client().get(PLUGINS, headers=headers)
@@ -472,7 +472,7 @@ def test_current_project_falls_back_to_the_first_project_of_the_organization(
 ) -> None:
     """The project routes' `@current` is PostHog's user.team as well."""
     second_project = {"projects": [{"id": 5, "organization_id": ORG_ID}]}
-    world: World = app_with(tmp_path, second_project).extensions["mock_posthog"]
+    world: World = app_with(tmp_path, second_project).extensions["mock_posthog"].world
     user = {**world.store.get("users", 1), "current_project_id": None}  # type: ignore[dict-item]
     caller = auth.Caller(user=user, key={"value": API_KEY, "scopes": None})
 

@@ -202,7 +202,7 @@ def test_a_user_without_any_project_logs_to_project_0_and_cannot_read_activity(
 
     assert response.status_code == 500
     assert response.json == SERVER_ERROR
-    logged = activity.entries_of_team(app.extensions["mock_posthog"].store, 0)
+    logged = activity.entries_of_team(app.extensions["mock_posthog"].world.store, 0)
     assert [(e["activity"], e["organization_id"]) for e in logged] == [
         ("installed", PROJECTLESS_ORG_ID)
     ]

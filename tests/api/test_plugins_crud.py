@@ -250,7 +250,7 @@ def test_the_private_token_is_stored_but_never_shown(with_archive: FlaskClient) 
     response = with_archive.post(
         PLUGINS, json={"url": f"{HELLO_URL}?private_token=s3cret"}, headers=AUTH
     )
-    world: World = with_archive.application.extensions["mock_posthog"]
+    world: World = with_archive.application.extensions["mock_posthog"].world
 
     assert response.json["url"] == HELLO_URL
     assert with_archive.get(plugins_url(ORG_ID, 4), headers=AUTH).json["url"] == HELLO_URL
@@ -266,7 +266,7 @@ def test_the_same_url_twice_in_an_organization_is_refused(
     with_archive: FlaskClient, first: str, again: str
 ) -> None:
     with_archive.post(PLUGINS, json={"url": first}, headers=AUTH)
-    world: World = with_archive.application.extensions["mock_posthog"]
+    world: World = with_archive.application.extensions["mock_posthog"].world
     before = world.store.export()
 
     response = with_archive.post(PLUGINS, json={"url": again}, headers=AUTH)
@@ -448,7 +448,7 @@ def test_retrieve_shows_one_plugin(client: FlaskClient, plugin_id: int, expected
 def test_another_organizations_plugin_is_not_found(
     two_organizations: Flask, auth: dict[str, str], method: str
 ) -> None:
-    world: World = two_organizations.extensions["mock_posthog"]
+    world: World = two_organizations.extensions["mock_posthog"].world
     before = world.store.export()
 
     response = two_organizations.test_client().open(
@@ -471,7 +471,7 @@ def test_another_organizations_plugin_is_not_found(
 def test_another_organizations_global_plugin_is_theirs_to_manage(
     two_organizations: Flask, auth: dict[str, str], detail: str, method: str
 ) -> None:
-    world: World = two_organizations.extensions["mock_posthog"]
+    world: World = two_organizations.extensions["mock_posthog"].world
     before = world.store.export()
 
     response = two_organizations.test_client().open(
@@ -617,7 +617,7 @@ def test_a_write_that_cannot_be_saved_is_a_500_and_is_undone(
 ) -> None:
     data = tmp_path / "data.json"
     app = make_app(data=data)
-    world: World = app.extensions["mock_posthog"]
+    world: World = app.extensions["mock_posthog"].world
     before, on_disk = world.store.export(), data.read_bytes()
 
     def disk_full(source: Any, target: Any) -> None:

@@ -21,7 +21,7 @@ def test_the_rate_limit_is_off_by_default(client: FlaskClient) -> None:
 
 def test_the_481st_request_of_a_minute_is_throttled_as_posthog_does() -> None:
     client = create_app(Settings(rate_limit=True)).test_client()
-    world = client.application.extensions["mock_posthog"]
+    world = client.application.extensions["mock_posthog"].world
     world.clock.freeze()
     answers = [client.get(PLUGINS + "999/", headers=AUTH).status_code for _ in range(480)]
     world.clock.advance(timedelta(seconds=20))

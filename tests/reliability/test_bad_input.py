@@ -29,7 +29,9 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.test import EnvironBuilder, TestResponse, run_wsgi_app
 
-from mock_posthog.http.routing import Route
+from mock_posthog.contract.operations import Route
+from mock_posthog.http.instance import Instance
+from mock_posthog.http.journal import Journal
 from mock_posthog.posthog.api import ROUTES
 from mock_posthog.world.world import World
 from tests.conftest import API_KEY, AUTH, ORG_ID, error, make_app
@@ -84,8 +86,16 @@ class Crashes(logging.Handler):
 class Target:
     app: Flask
     client: FlaskClient
-    world: World
+    instance: Instance
     crashes: Crashes = field(default_factory=Crashes)
+
+    @property
+    def world(self) -> World:
+        return self.instance.world
+
+    @property
+    def journal(self) -> Journal:
+        return self.instance.journal
 
     def __repr__(self) -> str:
         return "Target(the default world)"
@@ -110,7 +120,7 @@ def path(route: Route, **values: str) -> str:
 
 def send(target: Target, route: Route, url: str | None = None, **request: Any) -> TestResponse:
     """Send one request and check everything every answer must satisfy."""
-    target.world.journal.clear()
+    target.journal.clear()
     target.crashes.records.clear()
     before = target.world.store.snapshot()
     request.setdefault("headers", AUTH)
@@ -144,7 +154,7 @@ def check_refusal(target: Target, route: Route, response: TestResponse) -> None:
     assert body["attr"] is None or isinstance(body["attr"], str)
     if response.status_code == 500:
         assert body == SERVER_ERROR
-        entries = target.world.journal.entries()
+        entries = target.journal.entries()
         notes = entries[-1].notes if entries else []
         assert any(note.startswith("500 because ") for note in notes), "a 500 must say why"
         assert not any("does not match its schema" in note for note in notes)
@@ -490,7 +500,7 @@ def test_a_body_over_the_limit_is_413_where_the_body_is_read(
 
 
 def last_notes(target: Target) -> list[str]:
-    return target.world.journal.entries()[-1].notes
+    return target.journal.entries()[-1].notes
 
 
 @pytest.mark.parametrize(
@@ -544,7 +554,7 @@ def test_a_body_over_the_limit_on_a_route_that_ignores_it_is_journaled_not_a_cra
     response = send(target, route, data=b"x" * (BODY_LIMIT + 1), content_type="text/plain")
 
     assert response.status_code == route.status
-    assert target.world.journal.entries()[-1].body == (
+    assert target.journal.entries()[-1].body == (
         "<body not read: The data value transmitted exceeds the capacity limit.>"
     )
 
@@ -571,7 +581,7 @@ def test_a_body_shorter_than_its_content_length_is_a_parse_error() -> None:
         input_stream=io.BytesIO(b'{"plugin": 2}'),
     ).get_environ()
     environ["CONTENT_LENGTH"] = "50"  # the client stopped sending before the end
-    before = app.extensions["mock_posthog"].store.export()
+    before = app.extensions["mock_posthog"].world.store.export()
 
     chunks, status, _ = run_wsgi_app(app, environ, buffered=True)
 
@@ -580,7 +590,7 @@ def test_a_body_shorter_than_its_content_length_is_a_parse_error() -> None:
         "400 BAD REQUEST",
         error("invalid_request", "parse_error", detail),
     )
-    assert app.extensions["mock_posthog"].store.export() == before
+    assert app.extensions["mock_posthog"].world.store.export() == before
     assert app.extensions["mock_posthog"].journal.entries()[-1].body == (
         f"<body not read: {ClientDisconnected.description}>"
     )

@@ -43,7 +43,7 @@ def test_a_config_write_that_cannot_be_saved_is_a_500_and_is_undone(
 ) -> None:
     data = tmp_path / "data.json"
     app = make_app(data=data)
-    world = app.extensions["mock_posthog"]
+    world = app.extensions["mock_posthog"].world
     before, on_disk = world.store.snapshot(), data.read_bytes()
 
     def failing_rename(source: Any, target: Any) -> None:
@@ -56,7 +56,7 @@ def test_a_config_write_that_cannot_be_saved_is_a_500_and_is_undone(
     cause = f"could not save {data}: [Errno {FAILURES[failure].errno}] {FAILURES[failure].strerror}"
     assert (response.status_code, response.json) == (500, SERVER_ERROR)
     assert f"answering 500: {cause}" in caplog.messages
-    assert world.journal.entries()[-1].notes == [f"500 because {cause}"]
+    assert app.extensions["mock_posthog"].journal.entries()[-1].notes == [f"500 because {cause}"]
     assert (world.store.snapshot(), data.read_bytes()) == (before, on_disk)
     assert [path.name for path in tmp_path.iterdir()] == ["data.json"]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from mock_posthog.http.routing import Route
+from mock_posthog.contract.operations import Route
 from tests.conftest import make_app
 
 ORG_A = "0000000a-0000-4000-8000-00000000000a"

@@ -74,7 +74,7 @@ def test_without_the_token_every_control_route_is_refused_and_changes_nothing(
     method: str, path: str
 ) -> None:
     app = make_app(host="0.0.0.0", control_token=TOKEN)
-    world = app.extensions["mock_posthog"]
+    world = app.extensions["mock_posthog"].world
     client = app.test_client()
     before = world.store.snapshot()
 

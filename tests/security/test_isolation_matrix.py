@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from mock_posthog.http.routing import Route
+from mock_posthog.contract.operations import Route
 from mock_posthog.posthog.api import ROUTES
 from tests.conftest import error
 from tests.security.isolation_world import (
@@ -152,7 +152,7 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 def test_every_route_refuses_every_caller_who_does_not_belong(
     shared_app: Flask, route: Route, caller: str
 ) -> None:
-    store = shared_app.extensions["mock_posthog"].store
+    store = shared_app.extensions["mock_posthog"].world.store
     before = store.snapshot()
 
     response = shared_app.test_client().open(
@@ -223,7 +223,7 @@ def test_every_route_that_takes_an_id_is_tried_with_the_other_organizations_id()
     "route", routes_with_ids(), ids=[route.operation_id for route in routes_with_ids()]
 )
 def test_b_objects_named_through_a_are_not_found(shared_app: Flask, route: Route) -> None:
-    store = shared_app.extensions["mock_posthog"].store
+    store = shared_app.extensions["mock_posthog"].world.store
     before = store.snapshot()
 
     response = shared_app.test_client().open(
@@ -238,7 +238,7 @@ def test_b_objects_named_through_a_are_not_found(shared_app: Flask, route: Route
 
 
 def test_rearranging_through_a_with_b_plugin_ids_leaves_b_alone(shared_app: Flask) -> None:
-    store = shared_app.extensions["mock_posthog"].store
+    store = shared_app.extensions["mock_posthog"].world.store
     before = store.snapshot()
 
     response = shared_app.test_client().patch(

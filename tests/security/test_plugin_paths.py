@@ -79,7 +79,7 @@ def test_a_file_url_cannot_read_outside_the_plugins_directory(
     tree: Path, client: FlaskClient, index: int
 ) -> None:
     url = escapes(tree)[index]
-    world = client.application.extensions["mock_posthog"]
+    world = client.application.extensions["mock_posthog"].world
     before = world.store.snapshot()
 
     response = client.post(PLUGINS, json={"url": url}, headers=AUTH)

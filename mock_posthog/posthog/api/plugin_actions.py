@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from mock_posthog.contract.errors import ServerError
-from mock_posthog.http.routing import Call, QueryParam, Route
+from mock_posthog.contract.operations import QueryParam, Route
 from mock_posthog.posthog import activity, auth, records, upstream
 from mock_posthog.posthog.api.plugins import (
     BAD_ARCHIVE,
@@ -23,6 +23,7 @@ from mock_posthog.posthog.api.plugins import (
     render_plugin,
     visible_plugin,
 )
+from mock_posthog.posthog.call import Call
 from mock_posthog.world.store import Record
 
 ACTIVITY_QUERY = (

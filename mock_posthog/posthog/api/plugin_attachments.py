@@ -12,10 +12,10 @@ import re
 from werkzeug.datastructures import FileStorage
 
 from mock_posthog.contract.errors import ServerError
-from mock_posthog.http.routing import Call
 from mock_posthog.posthog import records
 from mock_posthog.posthog.activity import change
 from mock_posthog.posthog.api.plugin_config_activity import log_config_activity
+from mock_posthog.posthog.call import Call
 from mock_posthog.world.store import Record
 
 ADD = re.compile(r"^add_attachment\[([^]]+)\]$")

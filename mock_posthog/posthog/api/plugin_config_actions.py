@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from mock_posthog.contract.errors import ServerError, ValidationFailed
-from mock_posthog.http.routing import Call, Reply, Route
+from mock_posthog.contract.operations import Route
 from mock_posthog.posthog import records
 from mock_posthog.posthog.api.plugin_config_activity import log_config_activity
 from mock_posthog.posthog.api.plugin_config_rendering import plugin_of
@@ -21,6 +21,7 @@ from mock_posthog.posthog.api.plugin_configs import (
     can_configure,
     config_of_call,
 )
+from mock_posthog.posthog.call import Call, Reply
 from mock_posthog.world.store import Record, Store
 
 JAVASCRIPT = "application/javascript; charset=UTF-8"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_posthog.http.routing import Call
 from mock_posthog.posthog import records
 from mock_posthog.posthog.activity import SECRET_PLACEHOLDER, change, log_activity
+from mock_posthog.posthog.call import Call
 from mock_posthog.world.store import Record
 
 

@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from mock_posthog.contract.errors import NotFound, ServerError, ValidationFailed
+from mock_posthog.contract.operations import Route
 from mock_posthog.contract.schemas import check_request
-from mock_posthog.http.routing import Call, Reply, Route
 from mock_posthog.posthog import auth, pagination, records
 from mock_posthog.posthog.activity import change
 from mock_posthog.posthog.api.plugin_attachments import apply_attachment_changes
@@ -25,6 +25,7 @@ from mock_posthog.posthog.api.plugin_config_rendering import (
 )
 from mock_posthog.posthog.api.plugins import plugin_id as path_id
 from mock_posthog.posthog.app_metrics import delivery_rates
+from mock_posthog.posthog.call import Call, Reply
 from mock_posthog.world.store import Record
 
 BASE = "/api/projects/{project_id}/plugin_configs/"

@@ -17,9 +17,10 @@ from typing import Any
 
 from mock_posthog.contract import schemas
 from mock_posthog.contract.errors import ServerError, ValidationFailed
-from mock_posthog.http.routing import Call, QueryParam, Route
+from mock_posthog.contract.operations import QueryParam, Route
 from mock_posthog.posthog import auth, pagination, records
 from mock_posthog.posthog.api.plugin_configs import project_id
+from mock_posthog.posthog.call import Call
 from mock_posthog.world.clock import isoformat, parse_timestamp
 from mock_posthog.world.store import Record
 from mock_posthog.world.world import World

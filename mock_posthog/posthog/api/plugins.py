@@ -12,9 +12,10 @@ from typing import Any
 import orjson
 
 from mock_posthog.contract.errors import NotFound, PermissionDenied, ServerError, ValidationFailed
+from mock_posthog.contract.operations import Route
 from mock_posthog.contract.schemas import check_request
-from mock_posthog.http.routing import Call, Reply, Route
 from mock_posthog.posthog import activity, auth, pagination, records, upstream
+from mock_posthog.posthog.call import Call, Reply
 from mock_posthog.world import fixtures
 from mock_posthog.world.store import Record, Store
 

@@ -1,0 +1,33 @@
+"""The blueprint every control route is on, so that a single `@control.before_request` check
+(a control token for servers that listen beyond loopback, say) guards them all; and what the
+routes share: the instance they control and the JSON object a request sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, request
+
+from mock_posthog.contract.errors import ValidationFailed
+from mock_posthog.http.instance import Instance
+from mock_posthog.world.world import World
+
+control = Blueprint("mock_control", __name__, url_prefix="/_mock")
+
+
+def instance() -> Instance:
+    return current_app.extensions["mock_posthog"]
+
+
+def world() -> World:
+    return instance().world
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON object; an empty body reads as `{}`."""
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed("The body must be a JSON object.")
+    return data
