@@ -12,8 +12,8 @@ from pathlib import Path
 
 from mock_posthog.settings import Settings
 from mock_posthog.version import __version__
+from mock_posthog.world.data_file import DataFileError
 from mock_posthog.world.fixtures import FixtureError, problems
-from mock_posthog.world.store import DataFileError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,7 +102,7 @@ def _serve(arguments: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     from mock_posthog.app import create_app
     from mock_posthog.control.control_token import protection, refusal_message
-    from mock_posthog.http import journal, redaction
+    from mock_posthog.http import recording, redaction
 
     guard = protection(settings)
     if guard.refused:
@@ -118,7 +118,7 @@ def _serve(arguments: argparse.Namespace) -> int:
         print(f"mock-posthog: refusing the data file: {error}", file=sys.stderr)
         return 2
     world = app.extensions["mock_posthog"].world
-    redaction.install(lambda: journal.key_values(world.store))  # no key or token in the log
+    redaction.install(lambda: recording.key_values(world.store))  # no key or token in the log
     logging.getLogger("mock_posthog").log(
         logging.INFO if guard.loopback or guard.token else logging.WARNING,
         guard.describe(settings.host),

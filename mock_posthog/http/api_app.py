@@ -18,7 +18,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from mock_posthog.contract.errors import ApiError
-from mock_posthog.http import faults, journal, routing
+from mock_posthog.http import faults, recording, routing
 from mock_posthog.http.answer import Answer, WSGIApp
 from mock_posthog.http.error_responses import (
     error_response,
@@ -49,7 +49,9 @@ class ApiApp:
         exchange = Exchange(self._request(environ), began, moment)
         with answering(exchange):
             answer = self._answer(exchange)
-        journal.record_answer(self.instance.journal, self.instance.world.store, exchange, answer)
+        self.instance.journal.record(
+            recording.recorded(self.instance.world.store, exchange, answer)
+        )
         if exchange.dropped:
             faults.drop_connection(environ)
         return answer(environ, start_response)

@@ -20,7 +20,7 @@ from mock_posthog.contract.errors import (
 from mock_posthog.contract.schemas import SchemaMismatch
 from mock_posthog.http.answer import Answer
 from mock_posthog.posthog.notes import note
-from mock_posthog.world.store import StoreWriteError
+from mock_posthog.world.layout import StoreWriteError
 
 log = logging.getLogger("mock_posthog")
 

@@ -1,5 +1,5 @@
-"""TinyDB's file format behind one small interface: tables, id sequences, indexes, one lock,
-atomic saves, snapshots.
+"""TinyDB's layout behind one small interface: tables, id sequences, indexes, one lock,
+transactions, snapshots; saved through `data_file`.
 
 TinyDB's stock write path rebuilds the whole table on every write and its JSON storage
 re-reads and rewrites the file on every call. Here the data lives in memory in TinyDB's
@@ -18,171 +18,27 @@ half-way, or a save that fails (disk full, read-only file), leaves the memory as
 
 from __future__ import annotations
 
-import gc
-import json
-import os
-import secrets
-import tempfile
 import threading
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import orjson
-from tinydb.storages import Storage
 
-Record = dict[str, Any]
+from mock_posthog.world.data_file import AtomicJSONStorage, Record, Rows
+from mock_posthog.world.layout import (
+    SEQUENCES,
+    StoreWriteError,
+    by_doc_id,
+    json_copy,
+    tinydb_layout,
+    without_gc,
+)
+
 Predicate = Callable[[Mapping[str, Any]], bool]
 # What an index files a record under; records are found by the value it returns.
 IndexKey = Callable[[Mapping[str, Any]], Hashable]
-Rows = dict[str, Record]  # a table: documents keyed by their id, as text
-SEQUENCES = "_sequences"
 T = TypeVar("T")
-
-
-class DataFileError(Exception):
-    """The data file cannot be used; it is left untouched."""
-
-
-class StoreWriteError(Exception):
-    """Saving the data file failed; the change was rolled back."""
-
-
-class AtomicJSONStorage(Storage):
-    """Keeps the data in memory; `save` writes the whole file atomically when a path is set."""
-
-    def __init__(self, path: Path | None = None) -> None:
-        super().__init__()
-        self.path = path
-        self.memory: dict[str, Rows] = {}
-        if path is not None and path.exists():
-            self.memory = read_data_file(path) or {}
-        if path is not None:
-            _remove_unfinished_saves(path)
-
-    def read(self) -> dict[str, Rows] | None:
-        return self.memory
-
-    def write(self, data: dict[str, Rows]) -> None:
-        self.memory = data
-
-    def save(self, content: bytes | Sequence[bytes]) -> None:
-        if self.path is not None:
-            write_atomically(self.path, content)
-
-
-def read_data_file(path: Path) -> dict[str, Rows] | None:
-    """The file's tables; None for a file of zero bytes, which TinyDB reads as empty."""
-    try:
-        content = path.read_bytes()
-        if not content:
-            return None
-        data = orjson.loads(content)
-    except (OSError, orjson.JSONDecodeError) as error:
-        raise DataFileError(f"{path} is not a TinyDB JSON file: {error}") from None
-    if not _is_tinydb_shape(data):
-        raise DataFileError(
-            f"{path} is not a TinyDB JSON file: expected an object of tables, "
-            "each an object of documents keyed by their numeric id"
-        )
-    return data
-
-
-def _is_tinydb_shape(data: Any) -> bool:
-    return isinstance(data, dict) and all(
-        isinstance(table, dict)
-        and all(key.isdigit() and isinstance(doc, dict) for key, doc in table.items())
-        for table in data.values()
-    )
-
-
-def _unfinished_save_prefix(path: Path) -> str:
-    return f".{path.name}.saving."
-
-
-def _remove_unfinished_saves(path: Path) -> None:
-    """Temporary files of saves that a kill interrupted before their rename."""
-    for leftover in path.parent.glob(_unfinished_save_prefix(path) + "*"):
-        leftover.unlink(missing_ok=True)
-
-
-def write_atomically(path: Path, content: bytes | Sequence[bytes]) -> None:
-    """Write the new content beside `path`, then rename it over `path`: a kill at any moment
-    leaves the old file or the new one.
-
-    The content goes into a spare file: the file a rename replaced the save before, which
-    keeps a second name so that the rename does not free its blocks (on ext4, milliseconds
-    for a file of a few megabytes) and so that overwriting it in place allocates nothing.
-    Every file beside `path` carries the prefix of unfinished saves, so what a kill leaves
-    is cleared at the next start. Saves to one path take turns."""
-    spare, turn = _spare_of(path)
-    with turn:
-        try:
-            descriptor, target = os.open(spare, os.O_WRONLY), spare
-        except FileNotFoundError:
-            prefix = _unfinished_save_prefix(path)
-            descriptor, name = tempfile.mkstemp(prefix=prefix, dir=path.parent)
-            target = Path(name)
-        kept = spare.with_name(spare.name + ".next")
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                for part in [content] if isinstance(content, bytes) else content:
-                    stream.write(part)
-                stream.truncate()
-                stream.flush()
-            keeping = _second_name(path, kept)
-            os.replace(target, path)
-        except BaseException:
-            for leftover in (target, kept, spare):
-                leftover.unlink(missing_ok=True)
-            raise
-        if keeping:
-            try:
-                os.replace(kept, spare)  # the old file is the next save's spare
-            except OSError:
-                kept.unlink(missing_ok=True)
-
-
-_spares: dict[Path, tuple[Path, threading.Lock]] = {}
-_spares_lock = threading.Lock()
-
-
-def _spare_of(path: Path) -> tuple[Path, threading.Lock]:
-    """This process's spare file for `path`, and the lock its saves take turns with."""
-    with _spares_lock:
-        if path not in _spares:
-            name = f"{_unfinished_save_prefix(path)}spare-{os.getpid()}-{secrets.token_hex(4)}"
-            _spares[path] = (path.parent / name, threading.Lock())
-        return _spares[path]
-
-
-def _second_name(path: Path, name: Path) -> bool:
-    """Link `name` to `path`; False when there is no file yet, or no hard links here."""
-    try:
-        os.link(path, name)
-    except OSError:
-        return False
-    return True
-
-
-def _copy(record: Mapping[str, Any]) -> Record:
-    """A deep, JSON-clean copy: what is stored can always be saved, and callers can't alias it.
-    A value that cannot be (a lone surrogate, which PostgreSQL refuses too; JSON nested deeper
-    than 254 levels) fails the write, which is rolled back."""
-    try:
-        return orjson.loads(orjson.dumps(record))
-    except orjson.JSONEncodeError as error:
-        if "64-bit" in str(error):
-            # An integer beyond 64 bits, which PostgreSQL's jsonb keeps but orjson cannot write:
-            # kept as the nearest float, as orjson reads such a number.
-            return _copy(json.loads(json.dumps(record), parse_int=_int64_or_float))
-        raise StoreWriteError(f"cannot store the value: {error}") from None
-
-
-def _int64_or_float(text: str) -> int | float:
-    value = int(text)
-    return value if -(2**63) <= value < 2**64 else float(text)
 
 
 class Store:
@@ -327,7 +183,7 @@ class Store:
     def insert(self, table: str, record: Mapping[str, Any]) -> Record:
         """Store a record; one without an `id` gets the table's next one."""
         with self.transaction():
-            stored = _copy(record)
+            stored = json_copy(record)
             if "id" not in stored:
                 stored["id"] = self._next_id(table)
             doc_id = stored["id"] if isinstance(stored["id"], int) else self._next_id(table)
@@ -350,7 +206,7 @@ class Store:
         """Merge `changes` into a record and return the result."""
         with self.transaction():
             previous = self._raw(table, doc_id)
-            stored = {**previous, **_copy(changes)}
+            stored = {**previous, **json_copy(changes)}
             self._put(table, doc_id, stored)
             self._remember(lambda: self._put(table, doc_id, previous))
             return dict(stored)
@@ -512,8 +368,8 @@ class Store:
         """The whole state in the fixture format: tables of records, in id order."""
         with self._lock:
             return {
-                name: [document for _, document in sorted(_by_doc_id(table))]
-                for name, table in _copy(self._storage.memory).items()
+                name: [document for _, document in sorted(by_doc_id(table))]
+                for name, table in json_copy(self._storage.memory).items()
                 if not name.startswith("_")
             }
 
@@ -532,44 +388,3 @@ class _Transaction:
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         self._store._end(self._outermost, failed=kind is not None)
-
-
-def _by_doc_id(table: dict[str, Record]) -> Iterator[tuple[int, Record]]:
-    for key, document in table.items():
-        yield int(key), document
-
-
-@contextmanager
-def without_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: while a large world is made, it would otherwise
-    scan the growing heap again and again. JSON data holds no cycles; reference counting
-    frees it as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def tinydb_layout(
-    tables: Mapping[str, Sequence[Mapping[str, Any]]], *, copy: bool = True
-) -> dict[str, dict[str, Any]]:
-    """Tables of records as TinyDB lays them out, with the id sequences. Without `copy`, the
-    records themselves become the rows (a record without an `id` gets one)."""
-    layout: dict[str, dict[str, Any]] = {}
-    sequences: dict[str, int] = {}
-    for name, records in tables.items():
-        rows: dict[str, Any] = {}
-        next_id = 1
-        for record in records:
-            doc_id = record["id"] if isinstance(record.get("id"), int) else next_id
-            row = dict(record) if copy else cast(dict[str, Any], record)
-            row.setdefault("id", doc_id)
-            rows[str(doc_id)] = row
-            next_id = max(next_id, doc_id + 1)
-        layout[name] = rows
-        sequences[name] = next_id
-    layout[SEQUENCES] = {"1": sequences}
-    return layout

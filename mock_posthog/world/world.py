@@ -9,7 +9,8 @@ from mock_posthog.settings import Settings
 from mock_posthog.world import fixtures
 from mock_posthog.world.clock import Clock, isoformat
 from mock_posthog.world.ids import UuidSource
-from mock_posthog.world.store import Store, tinydb_layout, without_gc
+from mock_posthog.world.layout import tinydb_layout, without_gc
+from mock_posthog.world.store import Store
 
 
 class World:

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_posthog.world import store as store_module
+from mock_posthog.world import data_file
 from mock_posthog.world.world import World
 from tests.conftest import AUTH, ORG_ID, PLUGINS, error, make_app
 from tests.worlds import (
@@ -623,7 +623,7 @@ def test_a_write_that_cannot_be_saved_is_a_500_and_is_undone(
     def disk_full(source: Any, target: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "replace", disk_full)
+    monkeypatch.setattr(data_file.os, "replace", disk_full)
     responses = [
         app.test_client().post(PLUGINS, json={"plugin_type": "source", "name": "n"}, headers=AUTH),
         app.test_client().patch(plugins_url(ORG_ID, 2), json={"name": "n"}, headers=AUTH),

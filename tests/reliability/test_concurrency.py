@@ -17,7 +17,8 @@ from typing import Any
 import requests
 
 from mock_posthog.world import snapshots
-from mock_posthog.world.store import Store, read_data_file
+from mock_posthog.world.data_file import read_data_file
+from mock_posthog.world.store import Store
 from tests.conftest import AUTH, ORG_ID
 from tests.end_to_end.server import serving
 

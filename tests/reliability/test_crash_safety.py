@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from mock_posthog.world.store import read_data_file
+from mock_posthog.world.data_file import read_data_file
 from tests.conftest import AUTH, ORG_ID
 from tests.end_to_end.server import serving
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mock_posthog.world import store as store_module
+from mock_posthog.world import data_file
 from tests.conftest import AUTH, CONFIGS, error, make_app
 
 SERVER_ERROR = error("server_error", "error", "A server error occurred.")
@@ -49,7 +49,7 @@ def test_a_config_write_that_cannot_be_saved_is_a_500_and_is_undone(
     def failing_rename(source: Any, target: Any) -> None:
         raise FAILURES[failure]
 
-    monkeypatch.setattr(store_module.os, "replace", failing_rename)
+    monkeypatch.setattr(data_file.os, "replace", failing_rename)
     with caplog.at_level(logging.ERROR, logger="mock_posthog"):
         response = app.test_client().open(url, method=method, headers=AUTH, **body)
 
@@ -71,7 +71,7 @@ def test_the_same_write_goes_through_once_the_disk_has_room(
         raise FAILURES["disk full"]
 
     with monkeypatch.context() as patched:
-        patched.setattr(store_module.os, "replace", disk_full)
+        patched.setattr(data_file.os, "replace", disk_full)
         refused = client.patch(f"{CONFIGS}1/", json={"order": 9}, headers=AUTH)
 
     accepted = client.patch(f"{CONFIGS}1/", json={"order": 9}, headers=AUTH)

@@ -12,8 +12,10 @@ from typing import Any
 import orjson
 import pytest
 
-from mock_posthog.world import store as store_module
-from mock_posthog.world.store import DataFileError, Store, StoreWriteError
+from mock_posthog.world import data_file
+from mock_posthog.world.data_file import DataFileError
+from mock_posthog.world.layout import StoreWriteError
+from mock_posthog.world.store import Store
 
 SEED = {
     "organizations": [{"id": "00000000-0000-4000-8000-000000000001", "name": "Org"}],
@@ -100,9 +102,9 @@ def test_a_transaction_saves_once_at_its_end(
 ) -> None:
     store = seeded(tmp_path / "data.json")
     saves: list[Path] = []
-    real = store_module.write_atomically
+    real = data_file.write_atomically
     monkeypatch.setattr(
-        store_module,
+        data_file,
         "write_atomically",
         lambda path, content: (saves.append(path), real(path, content)),
     )
@@ -182,7 +184,7 @@ def test_a_failing_save_changes_nothing(
     data = tmp_path / "data.json"
     store = seeded(data)
     memory, on_disk = store.export(), data.read_bytes()
-    monkeypatch.setattr(store_module.os, name, broken)
+    monkeypatch.setattr(data_file.os, name, broken)
 
     with pytest.raises(StoreWriteError, match="No space left on device"):
         write(store)
@@ -339,7 +341,7 @@ def test_a_save_that_fails_leaves_the_next_save_whole(
 ) -> None:
     data = tmp_path / "data.json"
     store = seeded(data)
-    monkeypatch.setattr(store_module.os, "replace", failing_replace)
+    monkeypatch.setattr(data_file.os, "replace", failing_replace)
     with pytest.raises(StoreWriteError):
         store.update("plugins", 1, {"name": "lost"})
     monkeypatch.undo()

@@ -12,7 +12,7 @@ from typing import Any
 
 from mock_posthog.contract.errors import ServerError
 from mock_posthog.contract.operations import QueryParam, Route
-from mock_posthog.posthog import activity, auth, records, upstream
+from mock_posthog.posthog import activity, auth, plugin_files, plugin_urls, records, upstream
 from mock_posthog.posthog.api.plugins import (
     BAD_ARCHIVE,
     BASE,
@@ -46,7 +46,7 @@ def check_for_updates(call: Call) -> dict[str, Any]:
             "check_for_updates parses the plugin's URL, and this plugin has none "
             f"(a {plugin.get('plugin_type')} plugin): PostHog's parse_url fails on None"
         )
-    latest = upstream.latest_tag(call.store, upstream.parse_url(url))
+    latest = upstream.latest_tag(call.store, plugin_urls.parse_url(url))
     updated = call.store.update(
         records.PLUGINS,
         plugin["id"],
@@ -94,16 +94,16 @@ def _edited_files(current: dict[str, Record], edits: dict[str, Any]) -> tuple[di
     files = {name: dict(file) for name, file in current.items()}
     changed = False
     for name, value in edits.items():
-        if len(name) > upstream.FILENAME_LENGTH:
-            raise ServerError(f"a source file name longer than {upstream.FILENAME_LENGTH}")
-        text = upstream.column_text(value, None, "source")
+        if len(name) > plugin_files.FILENAME_LENGTH:
+            raise ServerError(f"a source file name longer than {plugin_files.FILENAME_LENGTH}")
+        text = plugin_files.column_text(value, None, "source")
         if name in files and files[name]["source"] == text:
             continue
         changed = True
         if name in files and text is None:
             del files[name]
         else:
-            files[name] = upstream.untranspiled(text)
+            files[name] = plugin_files.untranspiled(text)
     return files, changed
 
 
@@ -116,7 +116,9 @@ def _manifest_changes(plugin: Record, manifest_text: str | None) -> Record:
         raise ServerError(f"update_source: plugin.json is not valid JSON ({error})") from None
     changes: Record = {}
     if _holds(manifest, "name") and manifest["name"] != plugin.get("name"):
-        changes["name"] = upstream.column_text(manifest["name"], upstream.NAME_LENGTH, "name")
+        changes["name"] = plugin_files.column_text(
+            manifest["name"], plugin_files.NAME_LENGTH, "name"
+        )
     if _holds(manifest, "config") and json.dumps(manifest["config"]) != json.dumps(
         plugin.get("config_schema")
     ):
@@ -219,10 +221,10 @@ ROUTES = [
         ),
         server_errors=(
             "the body is not a JSON object",
-            f"a file name is longer than {upstream.FILENAME_LENGTH} characters",
+            f"a file name is longer than {plugin_files.FILENAME_LENGTH} characters",
             "a file's new text is an object or an array",
             "plugin.json is not valid JSON, is not an object PostHog can read `name` and `config` "
-            f"from, or its `name` is not text of at most {upstream.NAME_LENGTH} characters",
+            f"from, or its `name` is not text of at most {plugin_files.NAME_LENGTH} characters",
         ),
     ),
     Route(

@@ -14,7 +14,15 @@ import orjson
 from mock_posthog.contract.errors import NotFound, PermissionDenied, ServerError, ValidationFailed
 from mock_posthog.contract.operations import Route
 from mock_posthog.contract.schemas import check_request
-from mock_posthog.posthog import activity, auth, pagination, records, upstream
+from mock_posthog.posthog import (
+    activity,
+    auth,
+    pagination,
+    plugin_files,
+    plugin_urls,
+    records,
+    upstream,
+)
 from mock_posthog.posthog.call import Call, Reply
 from mock_posthog.world import fixtures
 from mock_posthog.world.store import Record, Store
@@ -54,7 +62,7 @@ def render_plugin(store: Store, plugin: Record) -> dict[str, Any]:
         "plugin_type": plugin.get("plugin_type"),
         "name": plugin.get("name"),
         "description": plugin.get("description"),
-        "url": upstream.without_query(url) if url else None,
+        "url": plugin_urls.without_query(url) if url else None,
         "icon": plugin.get("icon"),
         "config_schema": plugin.get("config_schema", {}),
         "tag": plugin.get("tag"),
@@ -182,11 +190,11 @@ def _fetched_fields(call: Call, url: Any) -> dict[str, Any]:
     if not isinstance(url, str):
         raise ServerError(f"a non-source plugin needs a `url`, got {url!r}")
     if url.startswith("file:"):
-        fields = upstream.local_plugin(call.world.settings.plugins_dir, url)
+        fields = plugin_files.local_plugin(call.world.settings.plugins_dir, url)
     else:
         requested_type = call.data.get("plugin_type")
         fields = upstream.remote_plugin(call.store, url, requested_type, current_files={})
-    _refuse_duplicate(call, upstream.without_query(url))
+    _refuse_duplicate(call, plugin_urls.without_query(url))
     return fields
 
 

@@ -1,0 +1,308 @@
+"""What the journal keeps of a request: taken from the exchange once the API has answered,
+cheaply, and made into an Entry (redacted, the response decoded) when the journal is read.
+API keys, tokens and secret config values never reach an entry."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+import orjson
+from flask import Request
+from werkzeug.datastructures import EnvironHeaders, MultiDict
+from werkzeug.exceptions import HTTPException
+
+from mock_posthog.contract.errors import ApiError
+from mock_posthog.contract.operations import BODY_METHODS
+from mock_posthog.http import redaction
+from mock_posthog.http.answer import Answer
+from mock_posthog.http.exchange import Exchange
+from mock_posthog.posthog import auth, records
+from mock_posthog.posthog.parsers import RequestBody, parse
+from mock_posthog.world.clock import isoformat
+from mock_posthog.world.store import Store
+
+REDACTED = redaction.REDACTED
+CONTROL_HEADER = "x-mock-posthog-token"
+QUERY_CREDENTIALS = ("personal_api_key", "token", "api_key")
+BODY_LIMIT = 64 * 1024  # larger bodies are recorded as a size, not kept
+RESPONSE_LIMIT = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One request as the mock saw it. `status` is None when the connection was dropped."""
+
+    id: int
+    time: str
+    duration_ms: float
+    method: str
+    path: str
+    route: str | None
+    query: dict[str, Any]
+    headers: dict[str, str]
+    body: Any
+    status: int | None
+    response: Any
+    response_headers: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Entry:
+        values: dict[str, Any] = {name.name: data.get(name.name) for name in fields(cls)}
+        return cls(**values)
+
+    def describe(self) -> str:
+        """One line: `#3 POST /api/.../plugins/?limit=1 -> 400 "detail" [plugins_create]`."""
+        query = "&".join(f"{key}={value}" for key, value in self.query.items())
+        status = "connection dropped" if self.status is None else str(self.status)
+        line = f"#{self.id} {self.method} {self.path}{'?' + query if query else ''} -> {status}"
+        if isinstance(self.response, dict) and "detail" in self.response:
+            line += f" {self.response['detail']!r}"
+        if self.route:
+            line += f" [{self.route}]"
+        return line + "".join(f"\n      note: {note}" for note in self.notes)
+
+
+def recorded(store: Store, exchange: Exchange, answer: Answer) -> Recorded:
+    """The exchange and what it answered (nothing, when its connection drops). Only what the
+    request still holds is copied now; redaction waits until the journal is read."""
+    this = exchange.request
+    environ = this.environ
+    body, parsed = _request_body(this, exchange.body)
+    notes = exchange.notes
+    # Which config keys are secret, and which keys exist, depends on the world now, so both
+    # are settled now; only for what needs them, to keep the common request cheap.
+    needs_secrets = not parsed or _has_config(body)
+    secret_keys = _secret_config_keys(store.all("plugins")) if needs_secrets else set()
+    known = tuple(key_values(store)) if notes or not parsed else ()
+    headers = {
+        name: value
+        for name, value in environ.items()
+        if name in _HEADER_KEYS or name.startswith("HTTP_")
+    }
+    dropped = exchange.dropped
+    return Recorded(
+        moment=exchange.moment,
+        duration_ms=round((time.perf_counter() - exchange.began) * 1000, 3),
+        method=this.method,
+        path=this.path,
+        route=exchange.route.operation_id if exchange.route else None,
+        query=this.args,
+        headers=headers,
+        body=body,
+        parsed=parsed,
+        secret_keys=secret_keys,
+        known_keys=known,
+        status=None if dropped else answer.status,
+        response=None if dropped else _response_content(answer),
+        response_headers=None if dropped else answer.headers,
+        notes=notes,
+    )
+
+
+def key_values(store: Store) -> list[str]:
+    """Every personal API key the world holds: none of them is ever written out."""
+    return [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
+
+
+_HEADER_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the WSGI environ's headers without HTTP_
+
+
+@dataclass(slots=True, kw_only=True)
+class Recorded:
+    """A request as `_record` took it, before redaction and decoding."""
+
+    id: int = 0  # set by the journal
+    moment: datetime  # when it came, rendered as the entry's `time`
+    duration_ms: float
+    method: str
+    path: str
+    route: str | None
+    query: MultiDict[str, str]
+    headers: dict[str, Any]  # the environ's header items, as werkzeug's EnvironHeaders reads them
+    body: Any
+    parsed: bool  # False: `body` is the text of a body the API could not parse
+    secret_keys: set[str]
+    known_keys: tuple[str, ...]  # every key the world held, when notes or text may hold one
+    status: int | None
+    response: tuple[bytes | str, str] | None  # (content or what stands for it, mimetype)
+    response_headers: list[tuple[str, str]] | None
+    notes: list[str]
+
+    def entry(self) -> Entry:
+        headers = EnvironHeaders(self.headers)
+        return Entry(
+            id=self.id,
+            time=isoformat(self.moment),
+            duration_ms=self.duration_ms,
+            method=self.method,
+            path=self.path,
+            route=self.route,
+            query=redact_query(self.query.to_dict(flat=False)),
+            headers=redact_headers(headers.items()),
+            body=(
+                redact_body(self.body, self.secret_keys)
+                if self.parsed
+                else redaction.redact_text(self.body, self.secret_keys, self.known_keys)
+            ),
+            status=self.status,
+            response=None if self.response is None else _decoded(*self.response),
+            response_headers=dict(self.response_headers or []),
+            notes=[
+                redaction.redact_text(note, known=self.known_keys)
+                for note in _without_key(
+                    self.notes, self.body if self.parsed else None, headers, self.query
+                )
+            ]
+            if self.notes
+            else [],
+        )
+
+
+def _request_body(request: Request, read: RequestBody | None) -> tuple[Any, bool]:
+    """The body as the route read it and True, parsed here only when the route never did;
+    or, when it cannot be parsed, its text and False."""
+    environ = request.environ
+    if request.method not in BODY_METHODS and not _may_have_a_body(environ):
+        return None, True  # what the parser makes of no body on a method that has none
+    if (request.content_length or 0) > BODY_LIMIT:
+        return f"<{request.content_length} bytes, not recorded>", True
+    try:
+        parsed = read.parsed() if read is not None and read.was_parsed else parse(request)
+    except ApiError:
+        parsed = None
+    except HTTPException as refused:  # werkzeug's own refusal of the body, e.g. over the limit
+        return f"<body not read: {refused.description}>", True
+    try:
+        raw = request.get_data(cache=True)  # a body the route never read may be over the limit
+    except HTTPException as refused:
+        return f"<body not read: {refused.description}>", True
+    if parsed is None:
+        return raw.decode("utf-8", "replace"), False
+    if parsed.files:
+        files = {name: f"<file {file.filename!r}>" for name, file in parsed.files.items()}
+        return {**parsed.data, **files}, True
+    return (parsed.data if parsed.data != {} or _sent_a_body(request) else None), True
+
+
+def _sent_a_body(request: Request) -> bool:
+    """Whether the request has body bytes; werkzeug reads none without a Content-Length
+    unless the server has already read a chunked body."""
+    if not request.content_length and "wsgi.input_terminated" not in request.environ:
+        return False
+    return bool(request.get_data(cache=True))
+
+
+def _may_have_a_body(environ: Mapping[str, Any]) -> bool:
+    """HTTP/1.1 sends a body only with a Content-Length or a Transfer-Encoding (waitress
+    sets the length of a chunked body it has read)."""
+    return bool(environ.get("CONTENT_LENGTH")) or "HTTP_TRANSFER_ENCODING" in environ
+
+
+def _response_content(answer: Answer) -> tuple[bytes | str, str]:
+    content = answer.body  # as it is, not copied
+    if len(content) > RESPONSE_LIMIT:
+        return f"<{len(content)} bytes, not recorded>", answer.mimetype
+    return content, answer.mimetype
+
+
+def _decoded(content: bytes | str, mimetype: str) -> Any:
+    if isinstance(content, str):
+        return content
+    if mimetype == "application/json" and content:
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    return content.decode("utf-8", "replace") if content else None
+
+
+def _has_config(body: Any) -> bool:
+    return isinstance(body, Mapping) and "config" in body
+
+
+def _without_key(
+    notes: list[str], body: Any, headers: auth.HeaderSource, query: Mapping[str, str]
+) -> list[str]:
+    found = auth.find_key(headers, lambda: body, query)
+    if found is None:
+        return notes
+    return [note.replace(found[0], REDACTED) for note in notes]
+
+
+# Redaction.
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {
+        name: REDACTED if name.lower() in ("authorization", "cookie", CONTROL_HEADER) else value
+        for name, value in headers
+    }
+
+
+def redact_query(query: Mapping[str, list[str]]) -> dict[str, Any]:
+    """Credentials out: the personal API key and the project token PostHog reads from
+    `token` or `api_key`."""
+    return {
+        key: REDACTED if key in QUERY_CREDENTIALS else values[0] if len(values) == 1 else values
+        for key, values in query.items()
+    }
+
+
+def redact_body(body: Any, secret_keys: set[str]) -> Any:
+    """The body without its API key and without the values of secret config fields, sent as
+    `config: {...}` (JSON) or as a `config` form field holding a JSON string."""
+    if not isinstance(body, Mapping):
+        return body
+    redacted = dict(body)
+    if "personal_api_key" in redacted:
+        redacted["personal_api_key"] = REDACTED
+    if isinstance(redacted.get("url"), str):  # a private_token in a plugin URL
+        redacted["url"] = redaction.redact_text(redacted["url"])
+    config = redacted.get("config")
+    if isinstance(config, Mapping):
+        redacted["config"] = _redact_config(config, secret_keys)
+    elif isinstance(config, str):
+        redacted["config"] = _redact_config_text(config, secret_keys)
+    return redacted
+
+
+def _redact_config(config: Mapping[str, Any], secret_keys: set[str]) -> dict[str, Any]:
+    return {
+        key: REDACTED if key in secret_keys and value is not None else value
+        for key, value in config.items()
+    }
+
+
+def _redact_config_text(text: str, secret_keys: set[str]) -> str:
+    try:
+        config = json.loads(text)
+    except (ValueError, RecursionError):
+        return redaction.redact_text(text, secret_keys)
+    if not isinstance(config, Mapping):
+        return text
+    return json.dumps(_redact_config(config, secret_keys))
+
+
+def _secret_config_keys(plugins: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Config keys that any plugin's schema marks secret. A key secret in one plugin is hidden
+    for all: the journal would rather hide too much than show a secret."""
+    keys: set[str] = set()
+    for plugin in plugins:
+        schema = plugin.get("config_schema") or {}
+        items = schema.items() if isinstance(schema, Mapping) else _keyed(schema)
+        keys.update(key for key, spec in items if isinstance(spec, Mapping) and spec.get("secret"))
+    return keys
+
+
+def _keyed(schema: Any) -> list[tuple[str, Any]]:
+    items = schema if isinstance(schema, list) else []
+    return [(item["key"], item) for item in items if isinstance(item, Mapping) and "key" in item]

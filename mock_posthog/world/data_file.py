@@ -1,0 +1,140 @@
+"""The store's file: TinyDB's JSON layout, read once at start and written atomically (a
+temporary file, flush, rename), so that a kill at any moment leaves either the old file or
+the new one, never half of one."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+Record = dict[str, Any]
+Rows = dict[str, Record]  # a table: documents keyed by their id, as text
+
+
+class DataFileError(Exception):
+    """The data file cannot be used; it is left untouched."""
+
+
+class AtomicJSONStorage(Storage):
+    """Keeps the data in memory; `save` writes the whole file atomically when a path is set."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.memory: dict[str, Rows] = {}
+        if path is not None and path.exists():
+            self.memory = read_data_file(path) or {}
+        if path is not None:
+            _remove_unfinished_saves(path)
+
+    def read(self) -> dict[str, Rows] | None:
+        return self.memory
+
+    def write(self, data: dict[str, Rows]) -> None:
+        self.memory = data
+
+    def save(self, content: bytes | Sequence[bytes]) -> None:
+        if self.path is not None:
+            write_atomically(self.path, content)
+
+
+def read_data_file(path: Path) -> dict[str, Rows] | None:
+    """The file's tables; None for a file of zero bytes, which TinyDB reads as empty."""
+    try:
+        content = path.read_bytes()
+        if not content:
+            return None
+        data = orjson.loads(content)
+    except (OSError, orjson.JSONDecodeError) as error:
+        raise DataFileError(f"{path} is not a TinyDB JSON file: {error}") from None
+    if not _is_tinydb_shape(data):
+        raise DataFileError(
+            f"{path} is not a TinyDB JSON file: expected an object of tables, "
+            "each an object of documents keyed by their numeric id"
+        )
+    return data
+
+
+def _is_tinydb_shape(data: Any) -> bool:
+    return isinstance(data, dict) and all(
+        isinstance(table, dict)
+        and all(key.isdigit() and isinstance(doc, dict) for key, doc in table.items())
+        for table in data.values()
+    )
+
+
+def _unfinished_save_prefix(path: Path) -> str:
+    return f".{path.name}.saving."
+
+
+def _remove_unfinished_saves(path: Path) -> None:
+    """Temporary files of saves that a kill interrupted before their rename."""
+    for leftover in path.parent.glob(_unfinished_save_prefix(path) + "*"):
+        leftover.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, content: bytes | Sequence[bytes]) -> None:
+    """Write the new content beside `path`, then rename it over `path`: a kill at any moment
+    leaves the old file or the new one.
+
+    The content goes into a spare file: the file a rename replaced the save before, which
+    keeps a second name so that the rename does not free its blocks (on ext4, milliseconds
+    for a file of a few megabytes) and so that overwriting it in place allocates nothing.
+    Every file beside `path` carries the prefix of unfinished saves, so what a kill leaves
+    is cleared at the next start. Saves to one path take turns."""
+    spare, turn = _spare_of(path)
+    with turn:
+        try:
+            descriptor, target = os.open(spare, os.O_WRONLY), spare
+        except FileNotFoundError:
+            prefix = _unfinished_save_prefix(path)
+            descriptor, name = tempfile.mkstemp(prefix=prefix, dir=path.parent)
+            target = Path(name)
+        kept = spare.with_name(spare.name + ".next")
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                for part in [content] if isinstance(content, bytes) else content:
+                    stream.write(part)
+                stream.truncate()
+                stream.flush()
+            keeping = _second_name(path, kept)
+            os.replace(target, path)
+        except BaseException:
+            for leftover in (target, kept, spare):
+                leftover.unlink(missing_ok=True)
+            raise
+        if keeping:
+            try:
+                os.replace(kept, spare)  # the old file is the next save's spare
+            except OSError:
+                kept.unlink(missing_ok=True)
+
+
+_spares: dict[Path, tuple[Path, threading.Lock]] = {}
+_spares_lock = threading.Lock()
+
+
+def _spare_of(path: Path) -> tuple[Path, threading.Lock]:
+    """This process's spare file for `path`, and the lock its saves take turns with."""
+    with _spares_lock:
+        if path not in _spares:
+            name = f"{_unfinished_save_prefix(path)}spare-{os.getpid()}-{secrets.token_hex(4)}"
+            _spares[path] = (path.parent / name, threading.Lock())
+        return _spares[path]
+
+
+def _second_name(path: Path, name: Path) -> bool:
+    """Link `name` to `path`; False when there is no file yet, or no hard links here."""
+    try:
+        os.link(path, name)
+    except OSError:
+        return False
+    return True
