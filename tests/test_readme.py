@@ -7,14 +7,16 @@ import re
 from pathlib import Path
 
 from mock_posthog.contract.docs import generated_sections, rewrite
+from mock_posthog.contract.world_table import world_table
 from mock_posthog.posthog.api import ROUTES
+from mock_posthog.world.fixtures import default_world
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
 
 
 def test_generated_sections_match_the_code() -> None:
-    assert rewrite(README, generated_sections(ROUTES)) == README, (
+    assert rewrite(README, generated_sections(ROUTES, default_world())) == README, (
         "README.md is stale: run `python tools/update_readme.py`"
     )
 
@@ -56,3 +58,48 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 def test_the_serve_command_serves_the_default_world() -> None:
     commands = re.findall(r"```sh\n(.+?)\n```", README)
     assert any(command.endswith("pip install . && mock-posthog serve") for command in commands)
+
+
+def test_the_default_world_table_says_what_the_default_world_holds() -> None:
+    assert "| plugin log entries | 3 of config 1, 2 of config 2 |" in README
+    assert (
+        "| plugin configs | `1` Taxonomy Plugin in project 1 (order 1, enabled, delivery rate "
+        "0.98), `2` Hello Source in project 1 (order 2, enabled) |"
+    ) in README
+
+
+def test_the_world_table_describes_any_world() -> None:
+    world = {
+        "organizations": [{"id": "org-a", "name": "A", "plugins_access_level": 3}],
+        "projects": [{"id": 7, "organization_id": "org-a", "name": "Seven", "api_token": "phc_7"}],
+        "personal_api_keys": [{"value": "phx_k", "user_id": 2, "scopes": ["plugin:read"]}],
+        "plugins": [
+            {
+                "id": 4,
+                "name": "Npm One",
+                "plugin_type": "custom",
+                "url": "https://www.npmjs.com/package/one",
+                "tag": "1.0.0",
+                "config_schema": [{"key": "token", "secret": True}],
+            }
+        ],
+        "plugin_configs": [{"id": 9, "plugin": 4, "team_id": 7, "enabled": False, "order": 3}],
+        "plugin_archives": [
+            {
+                "url": "https://www.npmjs.com/package/one",
+                "releases": [{"tag": "1.0.0"}, {"tag": "1.1.0"}],
+            }
+        ],
+    }
+    table = world_table(world)
+    assert '| organization | `org-a`, "A", `plugins_access_level` 3 (config) |' in table
+    assert "| personal API key | `phx_k`, user 2's, scopes `plugin:read` |" in table
+    assert (
+        "| plugins | `4` Npm One (custom, from npm, a newer release is waiting upstream, "
+        "a secret config field) |"
+    ) in table
+    assert "| plugin configs | `9` Npm One in project 7 (order 3, disabled) |" in table
+    assert (
+        "| upstream | archives of 1 plugins (2 releases), and a plugin repository list of 0"
+        in table
+    )

@@ -1,5 +1,5 @@
-"""The README's generated sections: the routes table and the list of places where PostHog's
-published docs disagree with its server. `python tools/update_readme.py`
+"""The README's generated sections: the routes table, the default world and the list of places
+where PostHog's published docs disagree with its server. `python tools/update_readme.py`
 rewrites them; a test fails when the README and the code disagree."""
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from typing import Any
 
 from mock_posthog.contract.openapi import component_name, error_statuses
 from mock_posthog.contract.operations import Route
+from mock_posthog.contract.world_table import Tables, world_table
 
 ROUTES_MARKER = "routes"
 DIFFERENCES_MARKER = "differences"
+WORLD_MARKER = "default-world"
 
 
 def differences() -> dict[str, list[dict[str, Any]]]:
@@ -97,8 +99,12 @@ def _aspect(aspect: str, value: str) -> str:
     return _ASPECTS[aspect].format(value)
 
 
-def generated_sections(routes: Iterable[Route]) -> dict[str, str]:
-    return {ROUTES_MARKER: routes_table(routes), DIFFERENCES_MARKER: differences_section()}
+def generated_sections(routes: Iterable[Route], default_world: Tables) -> dict[str, str]:
+    return {
+        ROUTES_MARKER: routes_table(routes),
+        DIFFERENCES_MARKER: differences_section(),
+        WORLD_MARKER: world_table(default_world),
+    }
 
 
 def rewrite(text: str, sections: dict[str, str]) -> str:
