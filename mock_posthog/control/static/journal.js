@@ -107,7 +107,7 @@ window.Inspector = window.Inspector || {};
       I.el("h3", {className: "section"}, "Request"),
       I.el("h4", {}, "Query"), table(entry.query),
       I.el("h4", {}, "Headers"), table(entry.headers),
-      requestBody(entry),
+      I.el("div", {}, requestBody(entry)),
       I.el("h3", {className: "section"}, "Response ", I.badge(entry.status)),
       I.el("h4", {}, "Headers"), table(entry.response_headers),
       I.el("h4", {}, "Body"), entry.response === null ? I.el("p", {className: "quiet"}, entry.status === null ? "none: the connection was dropped" : "none") : I.json(entry.response));
