@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from urllib.parse import urlsplit
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Response, request
 
@@ -127,7 +127,9 @@ def sent_token() -> str | None:
 
 def is_token(sent: str | None) -> bool:
     token = world().settings.required_control_token
-    return sent is not None and token is not None and hmac.compare_digest(sent.encode(), token.encode())
+    if sent is None or token is None:
+        return False
+    return hmac.compare_digest(sent.encode(), token.encode())
 
 
 def has_token() -> bool:

@@ -12,8 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Response, current_app, make_response, redirect, render_template, request
-from flask import send_from_directory
+from flask import (
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
+from werkzeug.wrappers import Response
 
 from mock_posthog.control import control_token
 from mock_posthog.control.blueprint import control, world
@@ -90,8 +97,7 @@ def inspector_world() -> dict[str, Any]:
 # Reachable without the token: the page answers its token form then, which shows nothing of
 # the world, and the form's own routes and files.
 control_token.OPEN_ENDPOINTS.update(
-    f"{control.name}.{view.__name__}"
-    for view in (inspector, give_token, forget_token, static_file)
+    f"{control.name}.{view.__name__}" for view in (inspector, give_token, forget_token, static_file)
 )
 
 

@@ -25,9 +25,7 @@ def world_view(world: World) -> dict[str, Any]:
         "now": isoformat(world.clock.now()),
         "frozen": world.clock.frozen,
         "organizations": _by_id(store, records.ORGANIZATIONS),
-        "projects": [
-            _without(project, "api_token") for project in _by_id(store, records.PROJECTS)
-        ],
+        "projects": [_without(project, "api_token") for project in _by_id(store, records.PROJECTS)],
         "users": _by_id(store, records.USERS),
         "personal_api_keys": [
             _without(key, "value") for key in store.all(records.PERSONAL_API_KEYS)

@@ -1,14 +1,14 @@
-"""Headless Chromium from Debian's package, driven by Playwright: one browser per test module,
-a fresh profile each time, nothing reached but the server under test."""
+"""Headless Chromium from Debian's package, driven by Playwright: a fresh profile each time,
+nothing reached but the server under test. The browser tests and tools/screenshot.py share it."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import pytest
+from typing import Any
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGUMENTS = [
@@ -23,23 +23,30 @@ ARGUMENTS = [
 ]
 WIDTH, HEIGHT = 1280, 860
 
-if CHROMIUM is None:
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+def unavailable() -> str | None:
+    """Why no browser can be driven here, or None."""
+    if CHROMIUM is None:
+        return "chromium is not installed (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed (pip install -e '.[test]')"
+    return None
 
 
 @contextmanager
-def browser_context() -> Iterator[sync_api.BrowserContext]:
-    """A browser with its own fresh profile; closed, with the profile, when done."""
+def browser_context(width: int = WIDTH, height: int = HEIGHT) -> Iterator[Any]:
+    """A Playwright BrowserContext on its own fresh profile; closed, with it, when done."""
+    from playwright.sync_api import sync_playwright  # only where a browser is driven
+
     profile = tempfile.mkdtemp(prefix="mock-posthog-chromium-")
     try:
-        with sync_api.sync_playwright() as playwright:
+        with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
                 profile,
                 executable_path=CHROMIUM,
                 headless=True,
                 args=ARGUMENTS,
-                viewport={"width": WIDTH, "height": HEIGHT},
+                viewport={"width": width, "height": height},
             )
             try:
                 yield context

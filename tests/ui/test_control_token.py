@@ -11,7 +11,11 @@ import requests
 
 from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, PLUGINS
-from tests.ui.browser import browser_context, sync_api
+from tests.ui.browser import unavailable
+
+if unavailable():
+    pytest.skip(unavailable() or "", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
 
 expect = sync_api.expect
 Page = sync_api.Page
@@ -25,12 +29,6 @@ def server() -> Iterator[LiveServer]:
         yield live
     finally:
         live.stop()
-
-
-@pytest.fixture(scope="module")
-def context() -> Iterator[sync_api.BrowserContext]:
-    with browser_context() as context:
-        yield context
 
 
 @pytest.fixture

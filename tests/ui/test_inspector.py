@@ -10,17 +10,15 @@ import requests
 
 from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, PLUGINS
-from tests.ui.browser import browser_context, sync_api
+from tests.ui.browser import unavailable
+
+if unavailable():
+    pytest.skip(unavailable() or "", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
 
 expect = sync_api.expect
 Page = sync_api.Page
 HOSTILE = "<script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def context() -> Iterator[sync_api.BrowserContext]:
-    with browser_context() as context:
-        yield context
 
 
 @pytest.fixture
@@ -93,7 +91,9 @@ def test_form_fields_show_as_form_fields(page: Page, server: LiveServer) -> None
     expect(page.locator("#entry .pairs tr", has_text="enabled")).to_contain_text("true")
 
 
-def test_the_journal_filters_by_status_method_route_and_path(page: Page, server: LiveServer) -> None:
+def test_the_journal_filters_by_status_method_route_and_path(
+    page: Page, server: LiveServer
+) -> None:
     api(server, "GET", PLUGINS)
     api(server, "GET", "/api/organizations/@current/plugins/unknown_thing/")
     api(server, "GET", "/api/projects/1/plugin_configs/")

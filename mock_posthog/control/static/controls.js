@@ -57,7 +57,7 @@ window.Inspector = window.Inspector || {};
   I.showClock = function (clock) {
     const text = I.time(clock.now, true) + (clock.frozen ? " (frozen)" : "");
     const badge = document.getElementById("clock-badge");
-    badge.textContent = text;
+    badge.textContent = text.replace(/\.\d{3}/, "");  // to the second, beside the tabs
     badge.classList.toggle("frozen", clock.frozen);
     document.getElementById("clock-now").textContent = text;
   };

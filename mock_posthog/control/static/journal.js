@@ -50,14 +50,21 @@ window.Inspector = window.Inspector || {};
         I.el("td", {className: "num quiet"}, entry.id),
         I.el("td", {className: "mono quiet", title: I.time(entry.time, true)}, I.time(entry.time)),
         I.el("td", {className: "method"}, entry.method),
-        I.el("td", {className: "mono path"}, entry.path, queryText(entry.query)),
-        I.el("td", {className: "mono quiet"}, entry.route || "not emulated"),
+        I.el("td", {className: "mono path"}, breakable(entry.path), queryText(entry.query),
+          I.el("div", {className: "route"}, entry.route || "no route: not emulated")),
         I.el("td", {}, I.badge(entry.status), entry.notes.length ? I.el("span", {className: "note-mark", title: entry.notes.join("\n")}, "note") : null),
         I.el("td", {className: "num quiet"}, Math.round(entry.duration_ms)));
       body.append(row);
     });
     document.getElementById("journal-empty").hidden = entries.length > 0;
     if (picked !== null) renderEntry(entries.find(function (entry) { return entry.id === picked; }));
+  }
+
+  // A long path wraps after a slash rather than inside a word.
+  function breakable(path) {
+    return path.split("/").map(function (part, index) {
+      return index === 0 ? part : [I.el("wbr"), "/" + part];
+    });
   }
 
   function queryText(params) {
