@@ -207,3 +207,42 @@ def test_reset_brings_back_the_seed_world(page: Page, server: LiveServer) -> Non
 
     expect(page.locator("#message")).to_have_text("World reset.")
     assert api(server, "GET", PLUGINS).json()["count"] == 3
+
+
+def test_without_namespaces_there_is_no_namespace_picker(page: Page) -> None:
+    expect(page.locator("#journal-count")).to_contain_text("request")
+    expect(page.locator("#namespace-picker")).to_be_hidden()
+
+
+def test_where_the_server_lists_namespaces_the_page_asks_for_the_one_picked(
+    context: sync_api.BrowserContext, server: LiveServer
+) -> None:
+    """This server has no namespaces; the browser answers GET /_mock/namespaces for it."""
+    page = context.new_page()
+    page.route(
+        "**/_mock/namespaces",
+        lambda route: route.fulfill(json={"results": [{"name": "team-a"}, {"name": "team-b"}]}),
+    )
+    sent: list[str | None] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(request.headers.get("x-mock-posthog-namespace"))
+            if "/_mock/requests" in request.url
+            else None
+        ),
+    )
+    page.goto(f"{server.base_url}/_mock/ui/")
+
+    expect(page.locator("#namespace-picker")).to_be_visible()
+    expect(page.locator("#namespace option")).to_have_text(["default", "team-a", "team-b"])
+    expect(page.locator("#journal-count")).to_contain_text("request")
+    assert sent and set(sent) == {None}  # the default world: no header
+    with page.expect_request(
+        lambda request: (
+            "/_mock/requests" in request.url
+            and request.headers.get("x-mock-posthog-namespace") == "team-b"
+        )
+    ):
+        page.select_option("#namespace", "team-b")
+    page.close()

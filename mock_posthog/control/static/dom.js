@@ -45,6 +45,9 @@ window.Inspector = window.Inspector || {};
     const text = await response.text();
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch (error) { data = text; }
+    if (response.status === 401 && path !== "/_mock/namespaces") {
+      location.reload();  // the token is gone or changed: the page is its form again
+    }
     if (!response.ok) {
       const reason = data && (data.detail || data.error) ? (data.detail || data.error) : text;
       const field = data && data.attr ? " (" + data.attr + ")" : "";
