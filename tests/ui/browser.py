@@ -33,6 +33,16 @@ def unavailable() -> str | None:
     return None
 
 
+def sync_api_or_skip() -> Any:
+    """Playwright's sync API, for a test module; the module is skipped where there is none."""
+    import pytest  # the screenshot tool runs without pytest
+
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason, allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api")
+
+
 @contextmanager
 def browser_context(width: int = WIDTH, height: int = HEIGHT) -> Iterator[Any]:
     """A Playwright BrowserContext on its own fresh profile; closed, with it, when done."""

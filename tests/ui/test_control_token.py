@@ -11,11 +11,9 @@ import requests
 
 from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, PLUGINS
-from tests.ui.browser import unavailable
+from tests.ui.browser import sync_api_or_skip
 
-if unavailable():
-    pytest.skip(unavailable() or "", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = sync_api_or_skip()
 
 expect = sync_api.expect
 Page = sync_api.Page
