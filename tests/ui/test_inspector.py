@@ -79,6 +79,11 @@ def test_an_entry_opens_to_its_request_response_and_note(page: Page, server: Liv
     expect(entry).to_contain_text('"detail": "A server error occurred."')
     assert server.api_key not in entry.inner_text()
 
+    response_json = entry.locator(".json").last
+    response_json.locator("summary").first.click()
+    expect(response_json.locator(".j-body").first).to_be_hidden()
+    expect(response_json.locator("summary").first).to_contain_text("4 keys")
+
 
 def test_form_fields_show_as_form_fields(page: Page, server: LiveServer) -> None:
     api(server, "POST", "/api/projects/1/plugin_configs/", data={"plugin": "1", "enabled": "true"})

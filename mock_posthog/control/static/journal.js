@@ -57,7 +57,10 @@ window.Inspector = window.Inspector || {};
       body.append(row);
     });
     document.getElementById("journal-empty").hidden = entries.length > 0;
-    if (picked !== null) renderEntry(entries.find(function (entry) { return entry.id === picked; }));
+    // The open entry stays as it is (folds and all) while it is still listed.
+    const panel = document.getElementById("entry");
+    const listed = entries.find(function (entry) { return entry.id === picked; });
+    if (picked !== null && (!listed || panel.dataset.id !== String(picked))) renderEntry(listed);
   }
 
   // A long path wraps after a slash rather than inside a word.
@@ -103,6 +106,7 @@ window.Inspector = window.Inspector || {};
 
   function renderEntry(entry) {
     const panel = I.clear(document.getElementById("entry"));
+    panel.dataset.id = entry ? String(entry.id) : "";
     if (!entry) {
       panel.append(I.el("p", {className: "quiet"}, "That request is no longer in the list."));
       return;
