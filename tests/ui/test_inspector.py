@@ -189,6 +189,22 @@ def test_the_world_shows_its_tables_with_keys_redacted(page: Page, server: LiveS
     expect(page.locator('[data-table="Plugins"] .json-row')).to_contain_text('"name": "GeoIP"')
 
 
+def test_the_world_shows_a_disabled_config_and_its_activity(page: Page, server: LiveServer) -> None:
+    changed = api(server, "PATCH", "/api/projects/1/plugin_configs/1/", json={"enabled": False})
+    assert changed.status_code == 200
+
+    page.click('[data-tab="world"]')
+
+    configs = page.locator('[data-table="Plugin configs"] tbody tr')
+    expect(configs.nth(0)).to_contain_text("disabled")
+    expect(configs.nth(1)).to_contain_text("enabled")
+    activity = page.locator('[data-table="Recent activity"] tbody tr')
+    expect(activity).to_have_count(1)
+    expect(activity).to_contain_text("PluginConfig")
+    expect(activity).to_contain_text("disabled")
+    expect(activity).to_contain_text("mock.user@example.com")
+
+
 def test_a_hostile_plugin_name_shows_as_text(page: Page, server: LiveServer) -> None:
     created = api(server, "POST", PLUGINS, json={"plugin_type": "source", "name": HOSTILE})
     assert created.status_code == 201
