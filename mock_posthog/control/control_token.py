@@ -3,7 +3,14 @@ control token. A token set on purpose is required wherever the server listens.
 
 The check is a `before_request` of the control blueprint, so it guards every /_mock/ route
 whatever WSGI server runs the app. `/_mock/health` stays open for container health checks,
-but without the token it says only whether the server is ready.
+but without the token it says only whether the server is ready; so do the inspector's token
+form and its stylesheet and script, which hold no data.
+
+A browser cannot send a header on navigation, so the token may also come in a cookie the
+inspector sets (HttpOnly, SameSite=Strict, path /_mock/). A cookie rides along with any
+request the browser makes, so a state-changing request must also show it came from a page of
+this server: a browser sends `Origin` (or at least `Referer`) with it, and one naming another
+origin is refused whatever credential came with it.
 """
 
 from __future__ import annotations
@@ -11,15 +18,21 @@ from __future__ import annotations
 import hmac
 import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Response, request
 
-from mock_posthog.contract.errors import NotAuthenticated
+from mock_posthog.contract.errors import NotAuthenticated, PermissionDenied
 from mock_posthog.control.blueprint import control, world
 from mock_posthog.settings import CONTROL_TOKEN_OFF, Settings
 
 HEADER = "X-Mock-PostHog-Token"
+COOKIE = "mock_posthog_control_token"
+COOKIE_PATH = "/_mock/"
 HEALTH_ENDPOINT = "mock_control.health"
+# Control routes anyone may reach; the inspector adds its token form and static files.
+OPEN_ENDPOINTS = {HEALTH_ENDPOINT}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _HOW = (
     f"send it in the {HEADER} header or as Authorization: Bearer <token> "
     "(it is the server's MOCK_POSTHOG_CONTROL_TOKEN)"
@@ -34,6 +47,15 @@ class ControlTokenRequired(NotAuthenticated):
 class ControlTokenInvalid(NotAuthenticated):
     default_code = "control_token_invalid"
     default_detail = f"The control token sent is not this server's: {_HOW}."
+
+
+class ForeignOrigin(PermissionDenied):
+    default_code = "control_request_foreign_origin"
+    default_detail = (
+        "A control request that changes state must come from this server's own pages: "
+        "its Origin (or Referer) names another origin, or it came with the inspector's "
+        "cookie and named none."
+    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +110,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def sent_token() -> str | None:
+def header_token() -> str | None:
     sent = request.headers.get(HEADER)
     if sent is not None:
         return sent
@@ -97,18 +119,49 @@ def sent_token() -> str | None:
     return value.strip() if scheme == "Bearer" else None
 
 
+def sent_token() -> str | None:
+    """The token from a header, or else from the inspector's cookie."""
+    sent = header_token()
+    return sent if sent is not None else request.cookies.get(COOKIE)
+
+
+def is_token(sent: str | None) -> bool:
+    token = world().settings.required_control_token
+    if sent is None or token is None:
+        return False
+    return hmac.compare_digest(sent.encode(), token.encode())
+
+
 def has_token() -> bool:
     """Whether this control request may see everything: no token is required, or it sent it."""
-    token = world().settings.required_control_token
-    if token is None:
+    return world().settings.required_control_token is None or is_token(sent_token())
+
+
+def sent_origin() -> str | None:
+    """The origin a browser says the request came from: `Origin`, or else `Referer`'s."""
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return origin.rstrip("/")
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return f"{referer.scheme}://{referer.netloc}" if referer.scheme and referer.netloc else origin
+
+
+def from_this_server() -> bool:
+    """Whether a request that changes state may: it names this server's origin, or names none
+    and carries no cookie (curl, a test's HTTP client: no browser, so no forged request)."""
+    if request.method in SAFE_METHODS:
         return True
-    sent = sent_token()
-    return sent is not None and hmac.compare_digest(sent.encode(), token.encode())
+    origin = sent_origin()
+    if origin is None:
+        return COOKIE not in request.cookies or header_token() is not None
+    return origin == request.host_url.rstrip("/")
 
 
 @control.before_request
 def _require_token() -> Response | None:
-    if has_token() or request.endpoint == HEALTH_ENDPOINT:
+    if not from_this_server():
+        raise ForeignOrigin()
+    if has_token() or request.endpoint in OPEN_ENDPOINTS:
         return None  # health answers only its status without the token
     if sent_token() is None:
         raise ControlTokenRequired()

@@ -4,7 +4,8 @@ The control plane is not PostHog's API, so it is not in `/api/schema/` (PostHog'
 route, from which clients generate SDKs): its routes take no personal API key, refuse
 upstream changes in their own `{"error"}` shape, and change the world under the API. The
 document is built from the app's URL map, so that every control route is in it; what each
-one takes and answers is described here, by Flask endpoint.
+one takes and answers is described here, by Flask endpoint. The inspector's pages under
+/_mock/ui/ are for a browser, not for clients, and are left out.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ from mock_posthog.control.descriptions import (
 from mock_posthog.version import __version__
 
 PREFIX = "/_mock/"
+PAGES = "/_mock/ui/"  # the inspector: pages for a browser, not part of the control API
 
 
 def document(app: Flask) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
-        if not rule.rule.startswith(PREFIX):
+        if not rule.rule.startswith(PREFIX) or rule.rule.startswith(PAGES):
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):

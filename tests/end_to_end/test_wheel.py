@@ -3,6 +3,7 @@ environment, served from a directory that has nothing of the repo in it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import venv
@@ -38,4 +39,11 @@ def test_wheel_installs_into_a_fresh_venv_and_serves_the_default_world(tmp_path:
         )
         assert listed.status_code == 200
         assert listed.json()["count"] == 3
+        page = requests.get(f"{served.url}/_mock/ui/", timeout=5)
+        assert page.status_code == 200
+        files = re.findall(r'"(/_mock/ui/static/[^"]+)"', page.text)
+        assert len(files) == 7  # the stylesheet and the six scripts
+        assert [requests.get(served.url + file, timeout=5).status_code for file in files] == [
+            200
+        ] * len(files)
         assert served.stop() == 0

@@ -16,7 +16,7 @@ import pytest
 import requests
 from flask import Flask
 
-from mock_posthog.control.control_token import Protection, is_loopback, protection
+from mock_posthog.control.control_token import OPEN_ENDPOINTS, Protection, is_loopback, protection
 from mock_posthog.harness.live import LiveServer
 from mock_posthog.settings import Settings
 from mock_posthog.version import __version__
@@ -49,10 +49,11 @@ REFUSAL = (
 
 
 def control_requests(app: Flask) -> list[tuple[str, str]]:
-    """(method, path) of every /_mock/ route but health, with its parameters filled in."""
+    """(method, path) of every /_mock/ route but the open ones (health, the inspector's token
+    form and files: tests/ui), with its parameters filled in."""
     found = []
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/_mock/") or rule.endpoint == "mock_control.health":
+        if not rule.rule.startswith("/_mock/") or rule.endpoint in OPEN_ENDPOINTS:
             continue
         path = re.sub(r"<(?:\w+:)?\w+>", "1", rule.rule)
         found += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
