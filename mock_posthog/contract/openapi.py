@@ -53,6 +53,8 @@ _PATH_PARAMETERS = {
 }
 # Schema files that describe no part of the API.
 _NOT_API = {"fixtures.json"}
+# Bodies whose values a form cannot carry (null), described as a form sends them.
+_FORM_SCHEMAS = {"plugin_source_request.json": "plugin_source_form_request.json"}
 
 
 def document(routes: Iterable[Route]) -> dict[str, Any]:
@@ -128,16 +130,21 @@ def _operation(route: Route) -> dict[str, Any]:
     if route.behaviours:
         operation["description"] = "\n".join(f"- {behaviour}" for behaviour in route.behaviours)
     if route.request_schema:
-        body = {"schema": _reference(route.request_schema)}
-        operation["requestBody"] = {
-            "required": False,
-            "content": {
-                "application/json": body,
-                "application/x-www-form-urlencoded": body,
-                "multipart/form-data": body,
-            },
-        }
+        operation["requestBody"] = {"required": False, "content": _request_content(route)}
     return operation
+
+
+def _request_content(route: Route) -> dict[str, Any]:
+    """JSON first: generators that take one body type take the first, and JSON is the one that
+    carries every value (a form carries text only)."""
+    assert route.request_schema is not None
+    body = {"schema": _reference(route.request_schema)}
+    form = {"schema": _reference(_FORM_SCHEMAS.get(route.request_schema, route.request_schema))}
+    return {
+        "application/json": body,
+        "application/x-www-form-urlencoded": form,
+        "multipart/form-data": form,
+    }
 
 
 def _parameters(route: Route) -> list[dict[str, Any]]:
