@@ -55,6 +55,10 @@ _PATH_PARAMETERS = {
 _NOT_API = {"fixtures.json"}
 # Bodies whose values a form cannot carry (null), described as a form sends them.
 _FORM_SCHEMAS = {"plugin_source_request.json": "plugin_source_form_request.json"}
+_FORM_ENCODINGS = {
+    "application/x-www-form-urlencoded": "Sent as an HTML form: every value as text.",
+    "multipart/form-data": "Sent as multipart form data: values as text, attachments as files.",
+}
 
 
 def document(routes: Iterable[Route]) -> dict[str, Any]:
@@ -135,15 +139,18 @@ def _operation(route: Route) -> dict[str, Any]:
 
 
 def _request_content(route: Route) -> dict[str, Any]:
-    """JSON first: generators that take one body type take the first, and JSON is the one that
-    carries every value (a form carries text only)."""
+    """JSON first, the body a client sends by default. Each form encoding's schema is its own
+    (an `allOf` of two parts, which generators do not fold into the part it refers to), so that
+    a generated client has one body type per encoding and sends the encoding of the type it is
+    given, not every encoding at once."""
     assert route.request_schema is not None
-    body = {"schema": _reference(route.request_schema)}
-    form = {"schema": _reference(_FORM_SCHEMAS.get(route.request_schema, route.request_schema))}
+    form = _reference(_FORM_SCHEMAS.get(route.request_schema, route.request_schema))
     return {
-        "application/json": body,
-        "application/x-www-form-urlencoded": form,
-        "multipart/form-data": form,
+        "application/json": {"schema": _reference(route.request_schema)},
+        **{
+            media_type: {"schema": {"allOf": [form, {"description": sent_as}]}}
+            for media_type, sent_as in _FORM_ENCODINGS.items()
+        },
     }
 
 
