@@ -338,7 +338,18 @@ COMPONENTS: dict[str, Any] = {
         "description": "A log entry; `team_id` and `plugin_id` default to the config's, `id` to "
         "a new UUID, `timestamp` to the clock's now.",
         "required": ["plugin_config_id", "message"],
-        "properties": {"plugin_config_id": {"type": "integer"}, "message": {"type": "string"}},
+        "additionalProperties": False,
+        "properties": {
+            "plugin_config_id": {"type": "integer"},
+            "message": {"type": "string"},
+            "id": {"$ref": "#/components/schemas/Fixture.uuid"},
+            "team_id": {"type": "integer"},
+            "plugin_id": {"type": "integer"},
+            "timestamp": {"$ref": "#/components/schemas/Fixture.timestamp"},
+            "source": {"enum": ["SYSTEM", "PLUGIN", "CONSOLE"], "default": "CONSOLE"},
+            "type": {"enum": ["DEBUG", "LOG", "INFO", "WARN", "ERROR"], "default": "INFO"},
+            "instance_id": {"$ref": "#/components/schemas/Fixture.uuid"},
+        },
     },
     "RecordedJob": {
         "type": "object",

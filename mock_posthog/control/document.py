@@ -37,19 +37,23 @@ def document(app: Flask) -> dict[str, Any]:
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(app, rule, method)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "mock-posthog control plane",
-            "version": __version__,
-            "description": (
-                "What tests and developers do to the emulator itself, under /_mock/. "
-                "PostHog's emulated API is described at /api/schema/."
-            ),
-        },
-        "paths": paths,
-        "components": {"schemas": {**openapi.components(), **_fixture_components(), **COMPONENTS}},
-    }
+    return openapi.open_objects(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "mock-posthog control plane",
+                "version": __version__,
+                "description": (
+                    "What tests and developers do to the emulator itself, under /_mock/. "
+                    "PostHog's emulated API is described at /api/schema/."
+                ),
+            },
+            "paths": paths,
+            "components": {
+                "schemas": {**openapi.components(), **_fixture_components(), **COMPONENTS}
+            },
+        }
+    )
 
 
 def _operation(app: Flask, rule: Any, method: str) -> dict[str, Any]:

@@ -93,7 +93,11 @@ def typescript_types(folder: Path, document: dict[str, Any], name: str) -> str:
     """openapi-typescript's output for `document`, written to `<name>.ts` in `folder`."""
     (folder / f"{name}.json").write_text(json.dumps(document), "utf-8")
     generated = subprocess.run(
-        [_bin(folder, "openapi-typescript"), f"{name}.json", "--output", f"{name}.ts"],
+        [
+            *(_bin(folder, "openapi-typescript"), f"{name}.json", "--output", f"{name}.ts"),
+            # A field with a default is optional in a request (the default is the server's).
+            *("--default-non-nullable", "false"),
+        ],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -105,11 +109,12 @@ def typescript_types(folder: Path, document: dict[str, Any], name: str) -> str:
 
 
 def compile_typescript(folder: Path, *files: str) -> subprocess.CompletedProcess[str]:
-    """`tsc --noEmit --strict` over `files` in `folder`."""
+    """`tsc --noEmit --strict` over `files` in `folder` (`fetch` from the DOM library)."""
     return subprocess.run(
         [
             *(_bin(folder, "tsc"), "--noEmit", "--strict", "--target", "es2022"),
-            *("--module", "nodenext", "--moduleResolution", "nodenext", *files),
+            *("--lib", "es2022,dom", "--module", "nodenext", "--moduleResolution", "nodenext"),
+            *files,
         ],
         cwd=folder,
         capture_output=True,
