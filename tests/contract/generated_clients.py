@@ -71,6 +71,18 @@ def wsgi_client(api: ModuleType, app: Flask, **headers: str) -> Any:
     )
 
 
+def without_dates(value: Any) -> Any:
+    """The value with each timestamp cut to its seconds: a parsed datetime writes `+00:00` where
+    the server wrote `Z`, the same instant."""
+    if isinstance(value, dict):
+        return {key: without_dates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_dates(item) for item in value]
+    if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
+        return value[:19]
+    return value
+
+
 def npm_folder(folder: Path) -> Path:
     """A folder holding the pinned openapi-typescript and typescript, or a skip saying why."""
     npm = shutil.which("npm")

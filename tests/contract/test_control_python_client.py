@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import make_app
-from tests.contract.generated_clients import generate_python_client, wsgi_client
-from tests.contract.test_python_client import _without_dates
+from tests.contract.generated_clients import generate_python_client, without_dates, wsgi_client
 
 PACKAGE = "mock_posthog_control_client"
 DOCUMENT = make_app().test_client().get("/_mock/openapi.json").json
@@ -79,6 +78,6 @@ def test_each_control_operation_answers_in_its_generated_type(
     assert not isinstance(response.parsed, models.Error)
     answer = json.loads(response.content)
     if hasattr(response.parsed, "to_dict"):
-        assert _without_dates(response.parsed.to_dict()) == _without_dates(answer)
+        assert without_dates(response.parsed.to_dict()) == without_dates(answer)
     else:
         assert isinstance(response.parsed, list) and len(response.parsed) == len(answer)

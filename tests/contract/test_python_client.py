@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import AUTH, ORG_ID, make_app
-from tests.contract.generated_clients import generate_python_client, wsgi_client
+from tests.contract.generated_clients import generate_python_client, without_dates, wsgi_client
 
 PACKAGE = "mock_posthog_api_client"
 HELLO_WORLD = "https://github.com/PostHog/helloworldplugin"
@@ -169,7 +169,7 @@ def test_each_operation_answers_in_its_generated_type(api: ModuleType, operation
         assert parsed_as(api, f"list[{RESULTS[spec.answer]}]")(results)
     if spec.answer not in ("None", "str") and not spec.answer.startswith("list["):
         # The model keeps every field it was given, as given.
-        assert _without_dates(response.parsed.to_dict()) == _without_dates(
+        assert without_dates(response.parsed.to_dict()) == without_dates(
             json.loads(response.content)
         )
 
@@ -192,15 +192,3 @@ def test_a_refusal_is_parsed_as_posthogs_error(api: ModuleType) -> None:
         "detail": "Personal API key found in request Authorization header is invalid.",
         "attr": None,
     }
-
-
-def _without_dates(value: Any) -> Any:
-    """The value with each timestamp cut to its seconds: a parsed datetime writes `+00:00` where
-    the server wrote `Z`, the same instant."""
-    if isinstance(value, dict):
-        return {key: _without_dates(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_dates(item) for item in value]
-    if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
-        return value[:19]
-    return value
