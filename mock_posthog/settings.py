@@ -20,6 +20,9 @@ class Settings:
     data: Path | None = None
     # Fixture files that replace the default world, merged in order; empty means the default world.
     fixtures: tuple[Path, ...] = field(default_factory=tuple)
+    # The upstream (plugin archives, the plugin repository list) starts empty instead of as the
+    # default world's, which fixture files otherwise add to.
+    empty_upstream: bool = False
     # `file:` plugin URLs may only read below this directory; None refuses every `file:` URL.
     plugins_dir: Path | None = None
     # Check every response against its schema (always on in tests; costs time when serving).
@@ -64,7 +67,7 @@ class Settings:
 def _parse(name: str, raw: str) -> Any:
     if name in ("port", "max_body_bytes", "journal_limit", "uuid_seed"):
         return int(raw)
-    if name in ("validate_responses", "rate_limit"):
+    if name in ("validate_responses", "rate_limit", "empty_upstream"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name == "fixtures":
         return tuple(Path(part) for part in raw.split(os.pathsep) if part)

@@ -53,35 +53,65 @@ _PATH_PARAMETERS = {
 }
 # Schema files that describe no part of the API.
 _NOT_API = {"fixtures.json"}
+# What an object schema can say of its fields, and the keys whose values are not schemas.
+_FIELDS = {"properties", "additionalProperties", "patternProperties", "$ref", "allOf", "anyOf"}
+_VALUES = {"example", "examples", "default", "const", "enum"}
+# Bodies whose values a form cannot carry (null), described as a form sends them.
+_FORM_SCHEMAS = {"plugin_source_request.json": "plugin_source_form_request.json"}
+_FORM_ENCODINGS = {
+    "application/x-www-form-urlencoded": "Sent as an HTML form: every value as text.",
+    "multipart/form-data": "Sent as multipart form data: values as text, attachments as files.",
+}
 
 
 def document(routes: Iterable[Route]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "mock-posthog: PostHog plugins and plugin configs",
-            "version": __version__,
-            "description": (
-                "PostHog's plugin and plugin-config API as PostHog's server serves it; where "
-                "PostHog's published documents disagree with its server, this follows the server."
-            ),
-        },
-        "paths": paths,
-        "components": {
-            "schemas": components(),
-            "securitySchemes": {
-                "PersonalAPIKeyAuth": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "A personal API key (`phx_...`).",
-                }
-            },
-        },
-        "security": [{"PersonalAPIKeyAuth": []}],
+    info = {
+        "title": "mock-posthog: PostHog plugins and plugin configs",
+        "version": __version__,
+        "description": (
+            "PostHog's plugin and plugin-config API as PostHog's server serves it; where "
+            "PostHog's published documents disagree with its server, this follows the server."
+        ),
     }
+    security = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal API key (`phx_...`).",
+    }
+    return open_objects(
+        {
+            "openapi": "3.1.0",
+            "info": info,
+            "paths": paths,
+            "components": {
+                "schemas": components(),
+                "securitySchemes": {"PersonalAPIKeyAuth": security},
+            },
+            "security": [{"PersonalAPIKeyAuth": []}],
+        }
+    )
+
+
+def open_objects(node: Any) -> Any:
+    """`node` with each object schema that names no field saying outright that it takes any
+    (what JSON Schema means anyway): generators type such an object as an empty one, as
+    TypeScript's `Record<string, never>`. Examples and defaults are values, left as they are."""
+    if isinstance(node, list):
+        return [open_objects(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    opened = {key: value if key in _VALUES else open_objects(value) for key, value in node.items()}
+    for key in ("properties", "patternProperties"):
+        if isinstance(node.get(key), dict):  # fields by name, whatever the names
+            opened[key] = {name: open_objects(field) for name, field in node[key].items()}
+    types = node.get("type")
+    is_object = types == "object" or (isinstance(types, list) and "object" in types)
+    if is_object and not _FIELDS & node.keys():
+        opened["additionalProperties"] = True
+    return opened
 
 
 def component_name(file_name: str) -> str:
@@ -128,16 +158,24 @@ def _operation(route: Route) -> dict[str, Any]:
     if route.behaviours:
         operation["description"] = "\n".join(f"- {behaviour}" for behaviour in route.behaviours)
     if route.request_schema:
-        body = {"schema": _reference(route.request_schema)}
-        operation["requestBody"] = {
-            "required": False,
-            "content": {
-                "application/json": body,
-                "application/x-www-form-urlencoded": body,
-                "multipart/form-data": body,
-            },
-        }
+        operation["requestBody"] = {"required": False, "content": _request_content(route)}
     return operation
+
+
+def _request_content(route: Route) -> dict[str, Any]:
+    """JSON first, the body a client sends by default. Each form encoding's schema is its own
+    (an `allOf` of two parts, which generators do not fold into the part it refers to), so that
+    a generated client has one body type per encoding and sends the encoding of the type it is
+    given, not every encoding at once."""
+    assert route.request_schema is not None
+    form = _reference(_FORM_SCHEMAS.get(route.request_schema, route.request_schema))
+    return {
+        "application/json": {"schema": _reference(route.request_schema)},
+        **{
+            media_type: {"schema": {"allOf": [form, {"description": sent_as}]}}
+            for media_type, sent_as in _FORM_ENCODINGS.items()
+        },
+    }
 
 
 def _parameters(route: Route) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mock_posthog.contract import schemas
 from mock_posthog.contract.operations import QueryParam
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -24,6 +25,8 @@ _STATE = {
     "properties": {"status": {"type": "string"}, "tables": _TABLES},
 }
 _UPSTREAM_URL = "https://github.com/PostHog/posthog-plugin-geoip"
+# Copied, not referred to: generators resolve references to components, not to their parts.
+_RELEASE_FIELDS = schemas.document("upstream_release.json")["properties"]
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,8 @@ OPERATIONS: dict[str, ControlOperation] = {
             "additionalProperties": False,
             "properties": {
                 "url": {"type": "string"},
-                "tag": {"$ref": "#/components/schemas/UpstreamRelease/properties/tag"},
-                "files": {"$ref": "#/components/schemas/UpstreamRelease/properties/files"},
+                "tag": _RELEASE_FIELDS["tag"],
+                "files": _RELEASE_FIELDS["files"],
             },
         },
         example={"url": _UPSTREAM_URL, "tag": "v2", "files": {"plugin.json": {"name": "GeoIP"}}},
@@ -335,7 +338,18 @@ COMPONENTS: dict[str, Any] = {
         "description": "A log entry; `team_id` and `plugin_id` default to the config's, `id` to "
         "a new UUID, `timestamp` to the clock's now.",
         "required": ["plugin_config_id", "message"],
-        "properties": {"plugin_config_id": {"type": "integer"}, "message": {"type": "string"}},
+        "additionalProperties": False,
+        "properties": {
+            "plugin_config_id": {"type": "integer"},
+            "message": {"type": "string"},
+            "id": {"$ref": "#/components/schemas/Fixture.uuid"},
+            "team_id": {"type": "integer"},
+            "plugin_id": {"type": "integer"},
+            "timestamp": {"$ref": "#/components/schemas/Fixture.timestamp"},
+            "source": {"enum": ["SYSTEM", "PLUGIN", "CONSOLE"], "default": "CONSOLE"},
+            "type": {"enum": ["DEBUG", "LOG", "INFO", "WARN", "ERROR"], "default": "INFO"},
+            "instance_id": {"$ref": "#/components/schemas/Fixture.uuid"},
+        },
     },
     "RecordedJob": {
         "type": "object",

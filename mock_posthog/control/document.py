@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
 from flask import Flask, current_app, request
 
 from mock_posthog.contract import openapi, schemas
@@ -38,19 +39,23 @@ def document(app: Flask) -> dict[str, Any]:
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(app, rule, method)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "mock-posthog control plane",
-            "version": __version__,
-            "description": (
-                "What tests and developers do to the emulator itself, under /_mock/. "
-                "PostHog's emulated API is described at /api/schema/."
-            ),
-        },
-        "paths": paths,
-        "components": {"schemas": {**openapi.components(), **_fixture_components(), **COMPONENTS}},
-    }
+    return openapi.open_objects(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "mock-posthog control plane",
+                "version": __version__,
+                "description": (
+                    "What tests and developers do to the emulator itself, under /_mock/. "
+                    "PostHog's emulated API is described at /api/schema/."
+                ),
+            },
+            "paths": paths,
+            "components": {
+                "schemas": {**openapi.components(), **_fixture_components(), **COMPONENTS}
+            },
+        }
+    )
 
 
 def _operation(app: Flask, rule: Any, method: str) -> dict[str, Any]:
@@ -119,8 +124,24 @@ def _responses(spec: ControlOperation | None) -> dict[str, Any]:
 
 
 def _fixture_components() -> dict[str, Any]:
-    """The fixture file's schema as components: `FixtureFile` and `Fixture.<record>`."""
+    """The fixture file's schema as components: `FixtureFile` and `Fixture.<record>`.
+
+    A record that is only another schema file is referred to by that file's component, not
+    copied under a second name (generators would make two classes of one name). An object or
+    list default moves into the description: generators refuse it beside `null`."""
     fixtures = schemas.document("fixtures.json")
+    definitions = fixtures.get("$defs", {})
+    aliases = {
+        name: definition["$ref"]
+        for name, definition in definitions.items()
+        if set(definition) == {"$ref"} and definition["$ref"].endswith(".json")
+    }
+
+    def component_reference(reference: str) -> str:
+        name = reference.rsplit("/", 1)[-1]
+        if reference.startswith("#/$defs/") and name not in aliases:
+            return "#/components/schemas/Fixture." + name
+        return "#/components/schemas/" + openapi.component_name(aliases.get(name, reference))
 
     def converted(node: Any) -> Any:
         if isinstance(node, dict):
@@ -130,18 +151,22 @@ def _fixture_components() -> dict[str, Any]:
                 if key not in ("$id", "$schema", "$defs")
             }
             reference = node.get("$ref")
-            if isinstance(reference, str) and reference.startswith("#/$defs/"):
-                result["$ref"] = "#/components/schemas/Fixture." + reference.rsplit("/", 1)[-1]
-            elif isinstance(reference, str) and reference.endswith(".json"):
-                result["$ref"] = "#/components/schemas/" + openapi.component_name(reference)
+            if isinstance(reference, str):
+                result["$ref"] = component_reference(reference)
+            if isinstance(node.get("default"), dict | list):
+                default = orjson.dumps(result.pop("default")).decode()
+                result["description"] = " ".join(
+                    filter(None, (node.get("description"), f"Default `{default}`."))
+                )
             return result
         if isinstance(node, list):
             return [converted(item) for item in node]
         return node
 
     components = {"FixtureFile": converted(fixtures)}
-    for name, definition in fixtures.get("$defs", {}).items():
-        components[f"Fixture.{name}"] = converted(definition)
+    for name, definition in definitions.items():
+        if name not in aliases:
+            components[f"Fixture.{name}"] = converted(definition)
     return components
 
 

@@ -20,6 +20,9 @@ from mock_posthog.contract import schemas
 
 Tables = dict[str, list[dict[str, Any]]]
 
+# The tables that hold what PostHog fetches from the network.
+UPSTREAM_TABLES = ("plugin_archives", "plugin_repository")
+
 # The field that identifies a record when files are merged.
 MERGE_KEYS = {"personal_api_keys": "value", "plugin_archives": "url", "plugin_repository": "url"}
 
@@ -58,9 +61,23 @@ def _default_world_bytes() -> bytes:
     return orjson.dumps(with_defaults(orjson.loads(content)))
 
 
-def load_files(paths: Iterable[Path]) -> Tables:
-    """The files merged in order; a broken reference is reported in the file that made it."""
-    tables, origins = _merged([(str(path), read_file(path)) for path in paths])
+def upstream(tables: Mapping[str, list[dict[str, Any]]]) -> Tables:
+    """The tables that stand for the internet: what GitHub, GitLab and npm serve, and PostHog's
+    plugin repository list."""
+    return {table: list(tables[table]) for table in UPSTREAM_TABLES if table in tables}
+
+
+def without_upstream(tables: Tables) -> Tables:
+    return {table: rows for table, rows in tables.items() if table not in UPSTREAM_TABLES}
+
+
+def load_files(paths: Iterable[Path], base_upstream: Tables | None = None) -> Tables:
+    """The files merged in order over `base_upstream`: the internet exists whatever the world
+    is, so a file's upstream tables add to it (an archive of the same URL replacing the one
+    there) and a file without them keeps it. A broken reference is reported in the file that
+    made it."""
+    files = [(str(path), read_file(path)) for path in paths]
+    tables, origins = _merged([("upstream", base_upstream or {}), *files])
     check_references(tables, origins)
     return tables
 

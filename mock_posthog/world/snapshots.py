@@ -82,9 +82,10 @@ class FixtureFiles:
     def merged(
         self, paths: Iterable[str | os.PathLike[str]], extend: bool, seed: Callable[[], Tables]
     ) -> Tables:
-        """With `extend`, merged over `seed()` instead of alone."""
+        """With `extend`, merged over `seed()`; without, over the seed's upstream only (the
+        internet stays where it was)."""
         files = [Path(path) for path in paths]
         key = (extend, *((str(path), path.stat().st_mtime_ns) for path in files))
         if key not in self._merged:
-            self._merged[key] = merged(files, seed() if extend else None)
+            self._merged[key] = merged(files, seed() if extend else fixtures.upstream(seed()))
         return self._merged[key]

@@ -19,11 +19,7 @@ class World:
         self.clock = Clock()
         self.uuids = UuidSource(settings.uuid_seed)
         with without_gc():  # a large world is many objects made at once
-            seed_tables = (
-                fixtures.load_files(settings.fixtures)
-                if settings.fixtures
-                else fixtures.default_world()
-            )
+            seed_tables = _seed_tables(settings)
             # The records are this world's own, fresh from the files: no need to copy them.
             layout = tinydb_layout(seed_tables, copy=False)
             self.seed = orjson.dumps(layout)
@@ -44,3 +40,14 @@ class World:
 
     def new_uuid(self) -> str:
         return self.uuids.new()
+
+
+def _seed_tables(settings: Settings) -> fixtures.Tables:
+    """The default world, or the fixture files over the default world's upstream; with
+    `empty_upstream`, either without any upstream."""
+    default = fixtures.default_world()
+    if settings.empty_upstream:
+        default = fixtures.without_upstream(default)
+    if not settings.fixtures:
+        return default
+    return fixtures.load_files(settings.fixtures, fixtures.upstream(default))

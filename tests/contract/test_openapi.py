@@ -231,3 +231,59 @@ def test_every_operation_in_the_document_is_served(client: FlaskClient) -> None:
                 "detail": "Endpoint not found.",
                 "attr": None,
             }
+
+
+def _schemas_in(node: Any) -> list[dict[str, Any]]:
+    """Every schema-like node of a document: each object that has a `type`."""
+    if isinstance(node, list):
+        return [found for item in node for found in _schemas_in(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if "type" in node else []
+    return found + [schema for value in node.values() for schema in _schemas_in(value)]
+
+
+def test_every_array_in_both_documents_says_what_it_holds(client: FlaskClient) -> None:
+    for url in ("/api/schema/", "/_mock/openapi.json"):
+        arrays = [
+            schema
+            for schema in _schemas_in(client.get(url).json)
+            if "array" in (schema["type"] if isinstance(schema["type"], list) else [schema["type"]])
+        ]
+        assert arrays, url
+        assert [schema for schema in arrays if "items" not in schema] == [], url
+
+
+def test_the_pages_are_standalone_with_typed_results(client: FlaskClient) -> None:
+    components = client.get("/api/schema/").json["components"]["schemas"]
+    assert "Page" not in components
+    for page, item in (
+        ("PaginatedPluginList", "Plugin"),
+        ("PaginatedPluginConfigList", "PluginConfig"),
+        ("PaginatedPluginLogEntryList", "PluginLogEntry"),
+    ):
+        assert "allOf" not in components[page]
+        assert components[page]["required"] == ["count", "next", "previous", "results"]
+        assert components[page]["properties"]["results"] == {
+            "type": "array",
+            "items": {"$ref": f"#/components/schemas/{item}"},
+        }
+
+
+def test_json_is_the_first_request_body_and_each_form_has_its_own(client: FlaskClient) -> None:
+    operations = _operations(client.get("/api/schema/").json)
+    source = operations["plugins_update_source_partial_update"]["requestBody"]["content"]
+    assert list(source) == [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ]
+    assert source["application/json"] == {
+        "schema": {"$ref": "#/components/schemas/PluginSourceUpdate"}
+    }
+    assert source["multipart/form-data"]["schema"]["allOf"][0] == {
+        "$ref": "#/components/schemas/PluginSourceFormUpdate"
+    }
+    for operation in operations.values():
+        content = operation.get("requestBody", {}).get("content", {})
+        assert list(content)[:1] in ([], ["application/json"])
