@@ -192,12 +192,18 @@ OPERATIONS: dict[str, ControlOperation] = {
         errors=(400, 404),
     ),
     "mock_control.snapshot": ControlOperation(
-        "The whole world as a fixture file; with `?of=seed`, the world a reset goes back to.",
+        (
+            "The whole world as a fixture file, each table's next id under `sequences`; with"
+            " `?of=seed`, the world a reset goes back to."
+        ),
         _FIXTURES,
         query=(QueryParam("of", {"enum": ["seed"]}, "`seed`: the seeded world."),),
     ),
     "mock_control.restore": ControlOperation(
-        "Put a fixture file in place of the whole world (a bad one changes nothing).",
+        (
+            "Put a fixture file in place of the whole world (a bad one changes nothing). Ids go"
+            " on from its `sequences`; without them, after every id it holds or was handed out."
+        ),
         _STATE,
         request=_FIXTURES,
         example={"organizations": [], "projects": [], "users": []},

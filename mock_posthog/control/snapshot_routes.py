@@ -10,15 +10,16 @@ from flask import request
 from mock_posthog.contract.errors import ValidationFailed
 from mock_posthog.control.blueprint import control, world
 from mock_posthog.world import snapshots
-from mock_posthog.world.fixtures import FixtureError, Tables
+from mock_posthog.world.fixtures import FixtureError
 
 
 @control.get("/snapshot")
-def snapshot() -> Tables:
-    """The world now; with `?of=seed`, the world a reset goes back to."""
+def snapshot() -> dict[str, Any]:
+    """The world now, with each table's next id under `sequences`; with `?of=seed`, the world
+    a reset goes back to."""
     if request.args.get("of") == "seed":
-        return snapshots.seed_tables(world())
-    return snapshots.export(world().store)
+        return snapshots.seed_with_sequences(world())
+    return snapshots.export_with_sequences(world().store)
 
 
 @control.post("/snapshot")
