@@ -93,7 +93,7 @@ def load(store: Store, data: Any, source: str) -> None:
     try:
         encoded = orjson.dumps(layout)
     except orjson.JSONEncodeError as error:  # a lone surrogate, or nesting orjson refuses
-        raise FixtureError(source, "$", f"cannot be stored: {error}") from None
+        raise fixtures.FixtureError(source, "$", f"cannot be stored: {error}") from None
     store.restore(encoded)
 
 
