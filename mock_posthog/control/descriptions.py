@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_posthog.contract.operations import QueryParam
+from mock_posthog.http.faults import MAX_LATENCY_MS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 UPSTREAM_REFUSAL = {"$ref": "#/components/schemas/UpstreamRefusal"}
@@ -268,7 +269,12 @@ _FAULT_FIELDS: dict[str, Any] = {
     "status": {"type": ["integer", "null"], "minimum": 400, "maximum": 599},
     "detail": {"type": ["string", "null"], "description": "PostHog's wording when null."},
     "retry_after": {"type": "integer", "minimum": 0, "description": "Seconds, for a 429."},
-    "latency_ms": {"type": "integer", "minimum": 0},
+    "latency_ms": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_LATENCY_MS,
+        "description": "Added before the answer; clearing the faults or a reset ends it early.",
+    },
     "drop": {"type": "boolean", "description": "Close the connection without a response."},
 }
 
