@@ -9,6 +9,8 @@ from flask import request
 from mock_posthog.contract.errors import ValidationFailed
 from mock_posthog.control.blueprint import control, instance
 
+_DIGITS = 9
+
 
 @control.get("/requests")
 def list_requests() -> dict[str, Any]:
@@ -39,9 +41,11 @@ def clear_requests() -> tuple[str, int]:
 
 
 def _integer(name: str) -> int | None:
+    """A whole number in ASCII digits (`"²".isdigit()` holds, `int("²")` fails), of at most
+    nine: more than the journal holds, and short of what `int` refuses to read."""
     raw = request.args.get(name)
     if raw is None:
         return None
-    if not raw.isdigit():
-        raise ValidationFailed(f"{name} must be a whole number.", attr=name)
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= _DIGITS):
+        raise ValidationFailed(f"{name} must be a whole number below 10**{_DIGITS}.", attr=name)
     return int(raw)

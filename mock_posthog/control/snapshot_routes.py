@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 
 from mock_posthog.contract.errors import ValidationFailed
-from mock_posthog.control.blueprint import control, world
+from mock_posthog.control.blueprint import control, json_body, world
 from mock_posthog.world import snapshots
 from mock_posthog.world.fixtures import FixtureError
 
@@ -24,7 +24,7 @@ def snapshot() -> dict[str, Any]:
 
 @control.post("/snapshot")
 def restore() -> dict[str, Any]:
-    data = request.get_json(force=True, silent=True)
+    data = json_body()
     try:
         snapshots.load(world().store, data, "snapshot")
     except FixtureError as error:
