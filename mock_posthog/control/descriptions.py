@@ -198,7 +198,14 @@ OPERATIONS: dict[str, ControlOperation] = {
             " `?of=seed`, the world a reset goes back to."
         ),
         _FIXTURES,
-        query=(QueryParam("of", {"enum": ["seed"]}, "`seed`: the seeded world."),),
+        query=(
+            QueryParam("of", {"enum": ["seed"]}, "`seed`: the seeded world."),
+            QueryParam(
+                "redacted",
+                {"enum": ["1", "0", "true", "false"]},
+                "`1`: without any key, token or secret config value, for sharing.",
+            ),
+        ),
     ),
     "mock_control.restore": ControlOperation(
         (

@@ -9,6 +9,7 @@ from flask import request
 
 from mock_posthog.contract.errors import ValidationFailed
 from mock_posthog.control.blueprint import control, json_body, world
+from mock_posthog.http import secrets
 from mock_posthog.world import snapshots
 from mock_posthog.world.fixtures import FixtureError
 
@@ -16,10 +17,24 @@ from mock_posthog.world.fixtures import FixtureError
 @control.get("/snapshot")
 def snapshot() -> dict[str, Any]:
     """The world now, with each table's next id under `sequences`; with `?of=seed`, the world
-    a reset goes back to."""
+    a reset goes back to; with `?redacted=1`, without a key, token or secret value, to share."""
+    current = world()
     if request.args.get("of") == "seed":
-        return snapshots.seed_with_sequences(world())
-    return snapshots.export_with_sequences(world().store)
+        tables = snapshots.seed_with_sequences(current)
+    else:
+        tables = snapshots.export_with_sequences(current.store)
+    if _flag("redacted"):  # for sharing: every key, token and secret value out
+        return secrets.of(current.store).value(tables)  # type: ignore[no-any-return]
+    return tables
+
+
+def _flag(name: str) -> bool:
+    raw = request.args.get(name)
+    if raw is None:
+        return False
+    if raw not in ("0", "1", "true", "false"):
+        raise ValidationFailed(f"{name} must be 1 or 0.", attr=name)
+    return raw in ("1", "true")
 
 
 @control.post("/snapshot")
