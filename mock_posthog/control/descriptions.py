@@ -132,13 +132,19 @@ OPERATIONS: dict[str, ControlOperation] = {
         errors=(400,),
     ),
     "mock_control.list_requests": ControlOperation(
-        "The request journal, oldest first, with the number of entries it let go.",
+        (
+            "The request journal, oldest first, with the number of entries it let go (past"
+            " the entry limit or the byte bound, MOCK_POSTHOG_JOURNAL_BYTES); a page at a time"
+            " with `limit` and `since`."
+        ),
         {
             "type": "object",
-            "required": ["count", "evicted", "results"],
+            "required": ["count", "evicted", "bytes", "next_since", "results"],
             "properties": {
                 "count": {"type": "integer", "minimum": 0},
                 "evicted": {"type": "integer", "minimum": 0},
+                "bytes": {"type": "integer", "minimum": 0},
+                "next_since": {"type": ["integer", "null"], "minimum": 1},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
             },
         },
@@ -149,6 +155,12 @@ OPERATIONS: dict[str, ControlOperation] = {
             QueryParam("route", {"type": "string"}, "Only this operation id."),
             QueryParam("status", {"type": "integer", "minimum": 0}, "Only this status."),
             QueryParam("last", {"type": "integer", "minimum": 0}, "Only the latest N."),
+            QueryParam("since", {"type": "integer", "minimum": 0}, "Only entries after this id."),
+            QueryParam(
+                "limit",
+                {"type": "integer", "minimum": 1},
+                "At most this many entries; `next_since` then says where the next page starts.",
+            ),
         ),
     ),
     "mock_control.clear_requests": ControlOperation("Empty the journal.", status=204),

@@ -8,6 +8,7 @@ from flask import request
 
 from mock_posthog.contract.errors import ValidationFailed
 from mock_posthog.control.blueprint import control, instance
+from mock_posthog.http.journal import Match
 
 _DIGITS = 9
 
@@ -15,21 +16,24 @@ _DIGITS = 9
 @control.get("/requests")
 def list_requests() -> dict[str, Any]:
     """Oldest first. Filters: method, path (a pattern), route, status, and `last` (only the
-    latest N of the matching entries)."""
+    latest N of the matching entries). Pages: `limit` entries after the id `since`;
+    `next_since` is the `since` of the next page, null on the last one."""
     journal = instance().journal
-    status = _integer("status")
-    found = journal.find(
+    wanted = Match.of(
         request.args.get("method"),
         request.args.get("path"),
         route=request.args.get("route"),
-        status=status,
+        status=_integer("status"),
     )
-    last = _integer("last")
-    if last is not None:
-        found = found[-last:] if last else []
+    limit = _integer("limit")
+    if limit == 0:
+        raise ValidationFailed("limit must be at least 1.", attr="limit")
+    found, more = journal.page(_integer("since") or 0, limit, wanted, _integer("last"))
     return {
         "count": len(found),
         "evicted": journal.evicted,
+        "bytes": journal.size,
+        "next_since": found[-1].id if more else None,
         "results": [entry.as_dict() for entry in found],
     }
 

@@ -16,7 +16,7 @@ class Instance:
     def __init__(self, settings: Settings) -> None:
         self.world = World(settings)
         secrets.watch(self.world.store)  # none of its secrets in the package's log
-        self.journal = Journal(settings.journal_limit)
+        self.journal = Journal(settings.journal_limit, settings.journal_bytes)
         self.faults = Faults()
         self.rate_limit = RateLimiter(self.world.clock, enabled=settings.rate_limit)
 

@@ -28,6 +28,7 @@ from mock_posthog.world.store import Store
 REDACTED = redaction.REDACTED
 BODY_LIMIT = 64 * 1024  # larger bodies are recorded as a size, not kept
 RESPONSE_LIMIT = 256 * 1024
+_ENTRY_OVERHEAD = 512  # what an entry holds besides its bodies: its objects, its small fields
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,17 @@ class Recorded:
     response: tuple[bytes | str, str] | None  # (content or what stands for it, mimetype)
     response_headers: list[tuple[str, str]] | None
     notes: list[str]
+
+    def size(self) -> int:
+        """About the bytes this request and its answer hold, counted cheaply: what the journal
+        bounds its size by."""
+        body = self.body if isinstance(self.body, str) else ""
+        sent = int(self.headers.get("CONTENT_LENGTH") or 0) or len(body)
+        headers = sum(len(name) + len(str(value)) for name, value in self.headers.items())
+        answer = len(self.response[0]) if self.response is not None else 0
+        answer_headers = sum(len(name) + len(value) for name, value in self.response_headers or [])
+        notes = sum(len(note) for note in self.notes)
+        return _ENTRY_OVERHEAD + len(self.path) + sent + headers + answer + answer_headers + notes
 
     def entry(self) -> Entry:
         headers = EnvironHeaders(self.headers)

@@ -119,7 +119,13 @@ def test_the_journal_route_filters_by_method_path_route_status_and_last(
 
 def test_deleting_the_journal_empties_it_and_so_does_a_reset(journaled: FlaskClient) -> None:
     assert journaled.delete("/_mock/requests").status_code == 204
-    assert journaled.get("/_mock/requests").json == {"count": 0, "evicted": 0, "results": []}
+    assert journaled.get("/_mock/requests").json == {
+        "count": 0,
+        "evicted": 0,
+        "bytes": 0,
+        "next_since": None,
+        "results": [],
+    }
 
     journaled.get(PLUGINS, headers=AUTH)
     journaled.post("/_mock/reset")
