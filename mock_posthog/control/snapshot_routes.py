@@ -19,12 +19,10 @@ def snapshot() -> dict[str, Any]:
     """The world now, with each table's next id under `sequences`; with `?of=seed`, the world
     a reset goes back to; with `?redacted=1`, without a key, token or secret value, to share."""
     current = world()
-    if request.args.get("of") == "seed":
-        tables = snapshots.seed_with_sequences(current)
-    else:
-        tables = snapshots.export_with_sequences(current.store)
+    store = snapshots.seed_store(current) if request.args.get("of") == "seed" else current.store
+    tables = snapshots.export_with_sequences(store)
     if _flag("redacted"):  # for sharing: every key, token and secret value out
-        return secrets.of(current.store).value(tables)  # type: ignore[no-any-return]
+        return secrets.of(store).value(tables)  # type: ignore[no-any-return]
     return tables
 
 

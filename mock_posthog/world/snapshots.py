@@ -45,14 +45,11 @@ def export_with_sequences(store: Store) -> dict[str, Any]:
 
 def seed_tables(world: World) -> Tables:
     """The seeded world in the fixture format."""
-    return export(_seed_store(world))
+    return export(seed_store(world))
 
 
-def seed_with_sequences(world: World) -> dict[str, Any]:
-    return export_with_sequences(_seed_store(world))
-
-
-def _seed_store(world: World) -> Store:
+def seed_store(world: World) -> Store:
+    """A store holding the world a reset goes back to."""
     seed = Store()
     seed.restore(world.seed)
     return seed

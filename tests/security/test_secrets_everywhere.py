@@ -152,3 +152,15 @@ def test_a_real_server_writes_no_secret_to_stderr() -> None:
         "log": leaked(log),
         "redacted snapshot": leaked(shared.text),
     } == {"journal": [], "log": [], "redacted snapshot": []}
+
+
+def test_the_redacted_seed_hides_the_seeds_secrets(client: FlaskClient) -> None:
+    world = client.get("/_mock/snapshot").json
+    world["plugin_configs"][1]["config"]["api_secret"] = "replaced-before-any-request"
+    world["personal_api_keys"][0]["value"] = "phx_replaced_key_value"
+    assert client.post("/_mock/snapshot", json=world).status_code == 200
+
+    shared = client.get("/_mock/snapshot?of=seed&redacted=1")
+
+    assert leaked(shared.text) == []
+    assert shared.json["plugin_configs"][1]["config"]["api_secret"] == "[redacted]"
