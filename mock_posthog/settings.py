@@ -32,6 +32,8 @@ class Settings:
     log_level: str = "INFO"
     # The journal keeps this many of the latest requests; 0 keeps them all.
     journal_limit: int = 1000
+    # ... and at most about this many bytes of requests and answers; 0: no bound.
+    journal_bytes: int = 32 * 1024 * 1024
     # PostHog's rate limit for personal API keys (480/minute, 4800/hour); off as in tests.
     rate_limit: bool = False
     # UUIDs come from this seed, the same on every run and after every reset; None: random.
@@ -65,7 +67,7 @@ class Settings:
 
 
 def _parse(name: str, raw: str) -> Any:
-    if name in ("port", "max_body_bytes", "journal_limit", "uuid_seed"):
+    if name in ("port", "max_body_bytes", "journal_limit", "journal_bytes", "uuid_seed"):
         return int(raw)
     if name in ("validate_responses", "rate_limit", "empty_upstream"):
         return raw.strip().lower() in ("1", "true", "yes", "on")

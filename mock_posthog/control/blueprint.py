@@ -4,8 +4,10 @@ routes share: the instance they control and the JSON object a request sends."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from flask import Blueprint, current_app, request
 
 from mock_posthog.contract.errors import ValidationFailed
@@ -23,11 +25,33 @@ def world() -> World:
     return instance().world
 
 
+def json_body(force: bool = True) -> Any:
+    """The request's JSON, or None when it sends none (without `force`: no JSON content type).
+    JSON the store could not keep (a lone surrogate, nesting deeper than it keeps) is refused
+    here, before a route stores part of it; nesting that Python's parser cannot follow, too."""
+    if not (force or request.is_json):
+        return None
+    try:
+        data = json.loads(request.get_data(cache=True), parse_constant=_not_json)
+    except (ValueError, RecursionError):
+        return None
+    try:
+        orjson.dumps(data)
+    except orjson.JSONEncodeError as error:
+        if "64-bit" not in str(error):  # a large integer the store keeps as a float
+            raise ValidationFailed(f"The body cannot be stored: {error}.") from None
+    return data
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def json_object() -> dict[str, Any]:
     """The request's JSON object; an empty body reads as `{}`."""
     if not request.get_data(cache=True):
         return {}
-    data = request.get_json(force=True, silent=True)
+    data = json_body()
     if not isinstance(data, dict):
         raise ValidationFailed("The body must be a JSON object.")
     return data

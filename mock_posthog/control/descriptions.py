@@ -8,6 +8,7 @@ from typing import Any
 
 from mock_posthog.contract import schemas
 from mock_posthog.contract.operations import QueryParam
+from mock_posthog.http.faults import MAX_LATENCY_MS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 UPSTREAM_REFUSAL = {"$ref": "#/components/schemas/UpstreamRefusal"}
@@ -134,13 +135,19 @@ OPERATIONS: dict[str, ControlOperation] = {
         errors=(400,),
     ),
     "mock_control.list_requests": ControlOperation(
-        "The request journal, oldest first, with the number of entries it let go.",
+        (
+            "The request journal, oldest first, with the number of entries it let go (past"
+            " the entry limit or the byte bound, MOCK_POSTHOG_JOURNAL_BYTES); a page at a time"
+            " with `limit` and `since`."
+        ),
         {
             "type": "object",
-            "required": ["count", "evicted", "results"],
+            "required": ["count", "evicted", "bytes", "next_since", "results"],
             "properties": {
                 "count": {"type": "integer", "minimum": 0},
                 "evicted": {"type": "integer", "minimum": 0},
+                "bytes": {"type": "integer", "minimum": 0},
+                "next_since": {"type": ["integer", "null"], "minimum": 1},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
             },
         },
@@ -151,6 +158,12 @@ OPERATIONS: dict[str, ControlOperation] = {
             QueryParam("route", {"type": "string"}, "Only this operation id."),
             QueryParam("status", {"type": "integer", "minimum": 0}, "Only this status."),
             QueryParam("last", {"type": "integer", "minimum": 0}, "Only the latest N."),
+            QueryParam("since", {"type": "integer", "minimum": 0}, "Only entries after this id."),
+            QueryParam(
+                "limit",
+                {"type": "integer", "minimum": 1},
+                "At most this many entries; `next_since` then says where the next page starts.",
+            ),
         ),
     ),
     "mock_control.clear_requests": ControlOperation("Empty the journal.", status=204),
@@ -195,12 +208,25 @@ OPERATIONS: dict[str, ControlOperation] = {
         errors=(400, 404),
     ),
     "mock_control.snapshot": ControlOperation(
-        "The whole world as a fixture file; with `?of=seed`, the world a reset goes back to.",
+        (
+            "The whole world as a fixture file, each table's next id under `sequences`; with"
+            " `?of=seed`, the world a reset goes back to."
+        ),
         _FIXTURES,
-        query=(QueryParam("of", {"enum": ["seed"]}, "`seed`: the seeded world."),),
+        query=(
+            QueryParam("of", {"enum": ["seed"]}, "`seed`: the seeded world."),
+            QueryParam(
+                "redacted",
+                {"enum": ["1", "0", "true", "false"]},
+                "`1`: without any key, token or secret config value, for sharing.",
+            ),
+        ),
     ),
     "mock_control.restore": ControlOperation(
-        "Put a fixture file in place of the whole world (a bad one changes nothing).",
+        (
+            "Put a fixture file in place of the whole world (a bad one changes nothing). Ids go"
+            " on from its `sequences`; without them, after every id it holds or was handed out."
+        ),
         _STATE,
         request=_FIXTURES,
         example={"organizations": [], "projects": [], "users": []},
@@ -265,7 +291,12 @@ _FAULT_FIELDS: dict[str, Any] = {
     "status": {"type": ["integer", "null"], "minimum": 400, "maximum": 599},
     "detail": {"type": ["string", "null"], "description": "PostHog's wording when null."},
     "retry_after": {"type": "integer", "minimum": 0, "description": "Seconds, for a 429."},
-    "latency_ms": {"type": "integer", "minimum": 0},
+    "latency_ms": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_LATENCY_MS,
+        "description": "Added before the answer; clearing the faults or a reset ends it early.",
+    },
     "drop": {"type": "boolean", "description": "Close the connection without a response."},
 }
 

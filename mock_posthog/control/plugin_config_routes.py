@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-
 from mock_posthog.contract.errors import NotFound, ValidationFailed
-from mock_posthog.control.blueprint import control, world
+from mock_posthog.control.blueprint import control, json_body, world
 from mock_posthog.posthog import records
 from mock_posthog.posthog.api.plugin_config_actions import recorded_jobs
 from mock_posthog.posthog.api.plugin_logs import append_log_entries
@@ -16,7 +14,7 @@ from mock_posthog.posthog.app_metrics import delivery_rates, set_delivery_metric
 
 
 def _json_body() -> Any:
-    body = request.get_json(silent=True)
+    body = json_body(force=False)
     if body is None:
         raise ValidationFailed("Send a JSON body.")
     return body

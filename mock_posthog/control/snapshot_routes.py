@@ -8,22 +8,36 @@ from typing import Any
 from flask import request
 
 from mock_posthog.contract.errors import ValidationFailed
-from mock_posthog.control.blueprint import control, world
+from mock_posthog.control.blueprint import control, json_body, world
+from mock_posthog.http import secrets
 from mock_posthog.world import snapshots
-from mock_posthog.world.fixtures import FixtureError, Tables
+from mock_posthog.world.fixtures import FixtureError
 
 
 @control.get("/snapshot")
-def snapshot() -> Tables:
-    """The world now; with `?of=seed`, the world a reset goes back to."""
-    if request.args.get("of") == "seed":
-        return snapshots.seed_tables(world())
-    return snapshots.export(world().store)
+def snapshot() -> dict[str, Any]:
+    """The world now, with each table's next id under `sequences`; with `?of=seed`, the world
+    a reset goes back to; with `?redacted=1`, without a key, token or secret value, to share."""
+    current = world()
+    store = snapshots.seed_store(current) if request.args.get("of") == "seed" else current.store
+    tables = snapshots.export_with_sequences(store)
+    if _flag("redacted"):  # for sharing: every key, token and secret value out
+        return secrets.of(store).value(tables)  # type: ignore[no-any-return]
+    return tables
+
+
+def _flag(name: str) -> bool:
+    raw = request.args.get(name)
+    if raw is None:
+        return False
+    if raw not in ("0", "1", "true", "false"):
+        raise ValidationFailed(f"{name} must be 1 or 0.", attr=name)
+    return raw in ("1", "true")
 
 
 @control.post("/snapshot")
 def restore() -> dict[str, Any]:
-    data = request.get_json(force=True, silent=True)
+    data = json_body()
     try:
         snapshots.load(world().store, data, "snapshot")
     except FixtureError as error:

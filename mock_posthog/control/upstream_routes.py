@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-
-from mock_posthog.control.blueprint import control, world
+from mock_posthog.control.blueprint import control, json_body, world
 from mock_posthog.posthog import upstream
 from mock_posthog.world.store import Store
 
@@ -18,7 +16,7 @@ def _store() -> Store:
 
 
 def _body(*fields: str) -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    body = json_body(force=False)
     if not isinstance(body, dict):
         raise upstream.UpstreamError(
             f"the body must be a JSON object with {', '.join(fields)} "
@@ -72,7 +70,7 @@ def repository() -> list[dict[str, Any]]:
 @control.put("/upstream/repository")
 def replace_repository() -> list[dict[str, Any]]:
     """A JSON array of entries (each with at least `name` and `url`) replaces the list."""
-    entries = request.get_json(silent=True)
+    entries = json_body(force=False)
     if not isinstance(entries, list):
         raise upstream.UpstreamError(
             "the body must be a JSON array of repository entries (Content-Type: application/json)"

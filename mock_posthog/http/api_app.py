@@ -18,7 +18,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from mock_posthog.contract.errors import ApiError
-from mock_posthog.http import faults, recording, routing
+from mock_posthog.http import faults, recording, routing, unrouted
 from mock_posthog.http.answer import Answer, WSGIApp
 from mock_posthog.http.error_responses import (
     error_response,
@@ -74,7 +74,7 @@ class ApiApp:
             if refused is not None:
                 return refused
             if matched is None:  # Flask's 404 in the envelope, or the OpenAPI document
-                return Answer.from_app(self.flask_dispatch, this.environ)
+                return unrouted.answered(self.flask_dispatch, self.table, this.environ)
             return routing.dispatch(exchange, self.instance, *matched)
         except ApiError as error:
             return error_response(error)

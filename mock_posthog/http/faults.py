@@ -3,7 +3,8 @@ envelope, added latency, or a connection dropped without a response.
 
 A fault aims at a route (its operation id) or a path pattern, or at every `/api/` request;
 at one method or all; at every matching call, only the nth, or only the first few. Reset
-clears them all.
+clears them all, and clearing them wakes the requests still sleeping on a fault's latency, so
+no fault outlives the test that set it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from http import HTTPStatus
@@ -41,6 +41,9 @@ _POSTHOG_ERRORS: dict[int, Callable[[str], ApiError]] = {  # from the request's 
     404: lambda method: NotFound(),
     405: lambda method: MethodNotAllowed(method, []),
 }
+
+
+MAX_LATENCY_MS = 60_000  # a minute: past any client's timeout, short of holding a thread for good
 
 
 class FaultError(ValueError):
@@ -147,6 +150,8 @@ def _check(fault: Fault) -> None:
         value = getattr(fault, name)
         if value is not None and value < least:
             raise FaultError(name, f"{name} must be at least {least}.")
+    if fault.latency_ms > MAX_LATENCY_MS:
+        raise FaultError("latency_ms", f"latency_ms must be at most {MAX_LATENCY_MS}.")
 
 
 def _known(status: int) -> bool:
@@ -160,6 +165,7 @@ class Faults:
         self._faults: list[Fault] = []
         self._next_id = 1
         self._lock = threading.Lock()
+        self._cleared = threading.Event()  # set, and replaced, each time the faults are cleared
 
     def add(self, **spec: Any) -> Fault:
         """Add a fault: `add(route="plugins_list", status=503)`, `add(path="/api/**",
@@ -182,9 +188,18 @@ class Faults:
             return removed
 
     def clear(self) -> None:
+        """No faults from now on; requests sleeping on a fault's latency wake up."""
         with self._lock:
             self._faults = []
             self._next_id = 1
+            self._cleared.set()
+            self._cleared = threading.Event()
+
+    def sleep(self, seconds: float) -> bool:
+        """Sleep a fault's latency; False when the faults were cleared meanwhile."""
+        with self._lock:
+            cleared = self._cleared
+        return not cleared.wait(seconds)
 
     def active(self) -> bool:
         """True while any fault is set."""
@@ -213,7 +228,9 @@ def inject(faults: Faults, exchange: Exchange) -> Answer | None:
     latency = sum(fault.latency_ms for fault in firing)
     if latency:
         note(f"fault: {latency} ms of latency added")
-        time.sleep(latency / 1000)
+        if not faults.sleep(latency / 1000):
+            note("fault: the faults were cleared during the latency; answering as usual")
+            return None
     for fault in firing:
         if fault.drop:
             note(f"fault #{fault.id}: connection dropped without a response")

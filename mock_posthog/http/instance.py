@@ -4,6 +4,7 @@ these belong to the pipeline, and reset puts all of them back as they started.""
 
 from __future__ import annotations
 
+from mock_posthog.http import secrets
 from mock_posthog.http.faults import Faults
 from mock_posthog.http.journal import Journal
 from mock_posthog.http.ratelimit import RateLimiter
@@ -14,7 +15,8 @@ from mock_posthog.world.world import World
 class Instance:
     def __init__(self, settings: Settings) -> None:
         self.world = World(settings)
-        self.journal = Journal(settings.journal_limit)
+        secrets.watch(self.world.store)  # none of its secrets in the package's log
+        self.journal = Journal(settings.journal_limit, settings.journal_bytes)
         self.faults = Faults()
         self.rate_limit = RateLimiter(self.world.clock, enabled=settings.rate_limit)
 

@@ -1,13 +1,15 @@
 """The request journal: every `/api/` request the mock answered, what it answered and why
 (recorded by `recording`, redacted), and the queries and assertions tests make on it.
 
-In server mode the journal keeps the last `journal_limit` requests and counts the ones it let
-go; in-process it keeps them all. A reset empties it.
+In server mode the journal keeps the last `journal_limit` requests; in-process it keeps them
+all; either way it holds at most about `journal_bytes` (32 MB by default), and counts the ones
+it let go. A reset empties it. It is read a page at a time (`since` an id, `limit` entries).
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +20,7 @@ from mock_posthog.http.matching import path_matches
 from mock_posthog.http.recording import Entry, Recorded
 
 NEAREST = 5  # how many near misses an assertion failure lists
+log = logging.getLogger("mock_posthog")
 
 
 @dataclass(frozen=True)
@@ -160,34 +163,68 @@ class JournalView:
 
 
 class Journal(JournalView):
-    """The in-memory journal of one world; `limit` 0 keeps every entry.
+    """The in-memory journal of one world: at most `limit` entries (0: no limit) and about
+    `max_bytes` of requests and answers (0: no limit), the oldest evicted first.
 
     A request is kept as it was recorded (its headers, its body as parsed, the response's
     bytes) and becomes an Entry (redacted, the response decoded) when the journal is first
-    read: recording costs a request little, and a full journal holds bytes, not objects."""
+    read: recording costs a request little, and a full journal holds bytes, not objects.
+    Entries are made outside the lock, so a long read never holds up the requests being
+    recorded meanwhile."""
 
-    def __init__(self, limit: int = 0) -> None:
-        self._entries: deque[Entry | Recorded] = deque(maxlen=limit or None)
+    def __init__(self, limit: int = 0, max_bytes: int = 0) -> None:
+        self._entries: deque[tuple[int, Entry | Recorded]] = deque()  # (size, entry)
+        self._limit, self._max_bytes = limit, max_bytes
+        self._bytes = 0
         self._evicted = 0
         self._next_id = 1
         self._lock = threading.Lock()
 
     def entries(self) -> list[Entry]:
+        return self.page()[0]
+
+    def page(
+        self,
+        since: int = 0,
+        limit: int | None = None,
+        wanted: Match | None = None,
+        last: int | None = None,
+    ) -> tuple[list[Entry], bool]:
+        """The entries after id `since` that `wanted` matches (by method, path, route and
+        status; of those, only the `last` few when given), the first `limit` of them; and
+        whether more follow. Only the entries answered are made."""
         with self._lock:
-            if not all(isinstance(entry, Entry) for entry in self._entries):
-                made = [
-                    entry if isinstance(entry, Entry) else entry.entry() for entry in self._entries
-                ]
-                self._entries.clear()
-                self._entries.extend(made)
-            return list(self._entries)  # type: ignore[arg-type]  # all made above
+            kept = [entry for _, entry in self._entries if entry.id > since]
+        if wanted is not None:
+            kept = [entry for entry in kept if wanted.matches(entry)]  # type: ignore[arg-type]
+        if last is not None:
+            kept = kept[-last:] if last else []
+        more = limit is not None and len(kept) > limit
+        chosen = kept[:limit] if limit is not None else kept
+        made = [entry if isinstance(entry, Entry) else entry.entry() for entry in chosen]
+        if len(made) != sum(isinstance(entry, Entry) for entry in chosen):
+            self._keep_made({entry.id: entry for entry in made})
+        return made, more
+
+    def _keep_made(self, made: Mapping[int, Entry]) -> None:
+        """Keep the entries made in place of their records, so each is made once."""
+        with self._lock:
+            self._entries = deque(
+                (size, made.get(entry.id, entry) if isinstance(entry, Recorded) else entry)
+                for size, entry in self._entries
+            )
 
     @property
     def evicted(self) -> int:
         return self._evicted
 
+    @property
+    def size(self) -> int:
+        """About how many bytes the entries hold."""
+        return self._bytes
+
     def add(self, **values: Any) -> Entry:
-        entry = self._append(lambda entry_id: Entry(id=entry_id, **values))
+        entry = self._append(lambda entry_id: Entry(id=entry_id, **values), 0)
         assert isinstance(entry, Entry)
         return entry
 
@@ -198,19 +235,41 @@ class Journal(JournalView):
             recorded.id = entry_id
             return recorded
 
-        self._append(numbered)
+        self._append(numbered, recorded.size())
 
-    def _append(self, make: Callable[[int], Entry | Recorded]) -> Entry | Recorded:
+    def _append(self, make: Callable[[int], Entry | Recorded], size: int) -> Entry | Recorded:
         with self._lock:
             entry = make(self._next_id)
             self._next_id += 1
-            if self._entries.maxlen is not None and len(self._entries) == self._entries.maxlen:
-                self._evicted += 1
-            self._entries.append(entry)
+            self._entries.append((size, entry))
+            self._bytes += size
+            self._evict()
             return entry
+
+    def _evict(self) -> None:
+        """The oldest out while there are too many or they hold too much (the latest is
+        kept whatever its size: a test looks at the request it just made)."""
+        while len(self._entries) > 1 and (
+            (self._limit and len(self._entries) > self._limit)
+            or (self._max_bytes and self._bytes > self._max_bytes)
+        ):
+            size, _ = self._entries.popleft()
+            self._bytes -= size
+            if not self._evicted:
+                log.warning(
+                    "the journal is full (%s); the oldest requests are evicted from now on and"
+                    " GET /_mock/requests counts them",
+                    self._limits(),
+                )
+            self._evicted += 1
+
+    def _limits(self) -> str:
+        limits = [f"{self._limit} requests"] if self._limit else []
+        return " or ".join([*limits, *([f"{self._max_bytes} bytes"] if self._max_bytes else [])])
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
             self._evicted = 0
             self._next_id = 1

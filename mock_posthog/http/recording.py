@@ -4,9 +4,8 @@ API keys, tokens and secret config values never reach an entry."""
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -18,19 +17,18 @@ from werkzeug.exceptions import HTTPException
 
 from mock_posthog.contract.errors import ApiError
 from mock_posthog.contract.operations import BODY_METHODS
-from mock_posthog.http import redaction
+from mock_posthog.http import redaction, secrets
 from mock_posthog.http.answer import Answer
 from mock_posthog.http.exchange import Exchange
-from mock_posthog.posthog import auth, records
+from mock_posthog.posthog import auth
 from mock_posthog.posthog.parsers import RequestBody, parse
 from mock_posthog.world.clock import isoformat
 from mock_posthog.world.store import Store
 
 REDACTED = redaction.REDACTED
-CONTROL_HEADER = "x-mock-posthog-token"
-QUERY_CREDENTIALS = ("personal_api_key", "token", "api_key")
 BODY_LIMIT = 64 * 1024  # larger bodies are recorded as a size, not kept
 RESPONSE_LIMIT = 256 * 1024
+_ENTRY_OVERHEAD = 512  # what an entry holds besides its bodies: its objects, its small fields
 
 
 @dataclass(frozen=True)
@@ -78,11 +76,6 @@ def recorded(store: Store, exchange: Exchange, answer: Answer) -> Recorded:
     environ = this.environ
     body, parsed = _request_body(this, exchange.body)
     notes = exchange.notes
-    # Which config keys are secret, and which keys exist, depends on the world now, so both
-    # are settled now; only for what needs them, to keep the common request cheap.
-    needs_secrets = not parsed or _has_config(body)
-    secret_keys = _secret_config_keys(store.all("plugins")) if needs_secrets else set()
-    known = tuple(key_values(store)) if notes or not parsed else ()
     headers = {
         name: value
         for name, value in environ.items()
@@ -99,8 +92,7 @@ def recorded(store: Store, exchange: Exchange, answer: Answer) -> Recorded:
         headers=headers,
         body=body,
         parsed=parsed,
-        secret_keys=secret_keys,
-        known_keys=known,
+        secrets=secrets.of(store),  # the world's now, as the request found it
         status=None if dropped else answer.status,
         response=None if dropped else _response_content(answer),
         response_headers=None if dropped else answer.headers,
@@ -108,9 +100,8 @@ def recorded(store: Store, exchange: Exchange, answer: Answer) -> Recorded:
     )
 
 
-def key_values(store: Store) -> list[str]:
-    """Every personal API key the world holds: none of them is ever written out."""
-    return [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
+# Every secret value the world holds, for the server's log filter.
+key_values = secrets.known_values
 
 
 _HEADER_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the WSGI environ's headers without HTTP_
@@ -130,34 +121,41 @@ class Recorded:
     headers: dict[str, Any]  # the environ's header items, as werkzeug's EnvironHeaders reads them
     body: Any
     parsed: bool  # False: `body` is the text of a body the API could not parse
-    secret_keys: set[str]
-    known_keys: tuple[str, ...]  # every key the world held, when notes or text may hold one
+    secrets: secrets.Secrets
     status: int | None
     response: tuple[bytes | str, str] | None  # (content or what stands for it, mimetype)
     response_headers: list[tuple[str, str]] | None
     notes: list[str]
 
+    def size(self) -> int:
+        """About the bytes this request and its answer hold, counted cheaply: what the journal
+        bounds its size by."""
+        body = self.body if isinstance(self.body, str) else ""
+        sent = int(self.headers.get("CONTENT_LENGTH") or 0) or len(body)
+        headers = sum(len(name) + len(str(value)) for name, value in self.headers.items())
+        answer = len(self.response[0]) if self.response is not None else 0
+        answer_headers = sum(len(name) + len(value) for name, value in self.response_headers or [])
+        notes = sum(len(note) for note in self.notes)
+        return _ENTRY_OVERHEAD + len(self.path) + sent + headers + answer + answer_headers + notes
+
     def entry(self) -> Entry:
         headers = EnvironHeaders(self.headers)
+        hidden = self.secrets
         return Entry(
             id=self.id,
             time=isoformat(self.moment),
             duration_ms=self.duration_ms,
             method=self.method,
-            path=self.path,
+            path=hidden.text(self.path),
             route=self.route,
-            query=redact_query(self.query.to_dict(flat=False)),
-            headers=redact_headers(headers.items()),
-            body=(
-                redact_body(self.body, self.secret_keys)
-                if self.parsed
-                else redaction.redact_text(self.body, self.secret_keys, self.known_keys)
-            ),
+            query=hidden.query(self.query.to_dict(flat=False)),
+            headers=hidden.headers(headers.items()),
+            body=hidden.value(self.body) if self.parsed else hidden.text(self.body),
             status=self.status,
-            response=None if self.response is None else _decoded(*self.response),
-            response_headers=dict(self.response_headers or []),
+            response=None if self.response is None else _redacted(*self.response, hidden),
+            response_headers=hidden.headers(self.response_headers or []),
             notes=[
-                redaction.redact_text(note, known=self.known_keys)
+                hidden.text(note)
                 for note in _without_key(
                     self.notes, self.body if self.parsed else None, headers, self.query
                 )
@@ -214,6 +212,29 @@ def _response_content(answer: Answer) -> tuple[bytes | str, str]:
     return content, answer.mimetype
 
 
+def _redacted(content: bytes | str, mimetype: str, hidden: secrets.Secrets) -> Any:
+    """The answer decoded, without the world's secrets (in a `next` link, say). JSON is
+    redacted as text, which costs a large page little; when that leaves no JSON (a secret
+    cut at an escape), value by value."""
+    if isinstance(content, bytes) and mimetype == "application/json" and content:
+        text = content.decode("utf-8", "replace")
+        redacted = hidden.response(text)
+        try:
+            return orjson.loads(redacted)
+        except orjson.JSONDecodeError:
+            return _redacted_values(_decoded(content, mimetype), hidden)
+    decoded = _decoded(content, mimetype)
+    return hidden.response(decoded) if isinstance(decoded, str) else decoded
+
+
+def _redacted_values(value: Any, hidden: secrets.Secrets) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _redacted_values(item, hidden) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted_values(item, hidden) for item in value]
+    return hidden.response(value) if isinstance(value, str) else value
+
+
 def _decoded(content: bytes | str, mimetype: str) -> Any:
     if isinstance(content, str):
         return content
@@ -225,10 +246,6 @@ def _decoded(content: bytes | str, mimetype: str) -> Any:
     return content.decode("utf-8", "replace") if content else None
 
 
-def _has_config(body: Any) -> bool:
-    return isinstance(body, Mapping) and "config" in body
-
-
 def _without_key(
     notes: list[str], body: Any, headers: auth.HeaderSource, query: Mapping[str, str]
 ) -> list[str]:
@@ -236,73 +253,3 @@ def _without_key(
     if found is None:
         return notes
     return [note.replace(found[0], REDACTED) for note in notes]
-
-
-# Redaction.
-
-
-def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    return {
-        name: REDACTED if name.lower() in ("authorization", "cookie", CONTROL_HEADER) else value
-        for name, value in headers
-    }
-
-
-def redact_query(query: Mapping[str, list[str]]) -> dict[str, Any]:
-    """Credentials out: the personal API key and the project token PostHog reads from
-    `token` or `api_key`."""
-    return {
-        key: REDACTED if key in QUERY_CREDENTIALS else values[0] if len(values) == 1 else values
-        for key, values in query.items()
-    }
-
-
-def redact_body(body: Any, secret_keys: set[str]) -> Any:
-    """The body without its API key and without the values of secret config fields, sent as
-    `config: {...}` (JSON) or as a `config` form field holding a JSON string."""
-    if not isinstance(body, Mapping):
-        return body
-    redacted = dict(body)
-    if "personal_api_key" in redacted:
-        redacted["personal_api_key"] = REDACTED
-    if isinstance(redacted.get("url"), str):  # a private_token in a plugin URL
-        redacted["url"] = redaction.redact_text(redacted["url"])
-    config = redacted.get("config")
-    if isinstance(config, Mapping):
-        redacted["config"] = _redact_config(config, secret_keys)
-    elif isinstance(config, str):
-        redacted["config"] = _redact_config_text(config, secret_keys)
-    return redacted
-
-
-def _redact_config(config: Mapping[str, Any], secret_keys: set[str]) -> dict[str, Any]:
-    return {
-        key: REDACTED if key in secret_keys and value is not None else value
-        for key, value in config.items()
-    }
-
-
-def _redact_config_text(text: str, secret_keys: set[str]) -> str:
-    try:
-        config = json.loads(text)
-    except (ValueError, RecursionError):
-        return redaction.redact_text(text, secret_keys)
-    if not isinstance(config, Mapping):
-        return text
-    return json.dumps(_redact_config(config, secret_keys))
-
-
-def _secret_config_keys(plugins: Iterable[Mapping[str, Any]]) -> set[str]:
-    """Config keys that any plugin's schema marks secret. A key secret in one plugin is hidden
-    for all: the journal would rather hide too much than show a secret."""
-    keys: set[str] = set()
-    for plugin in plugins:
-        schema = plugin.get("config_schema") or {}
-        items = schema.items() if isinstance(schema, Mapping) else _keyed(schema)
-        keys.update(key for key, spec in items if isinstance(spec, Mapping) and spec.get("secret"))
-    return keys
-
-
-def _keyed(schema: Any) -> list[tuple[str, Any]]:
-    items = schema if isinstance(schema, list) else []
-    return [(item["key"], item) for item in items if isinstance(item, Mapping) and "key" in item]

@@ -17,6 +17,7 @@ from mock_posthog.contract.errors import (
     PermissionDenied,
 )
 from mock_posthog.posthog import records
+from mock_posthog.posthog.notes import note
 from mock_posthog.world.store import Record, Store
 
 # plugins_access_level values (posthog/plugins/access.py).
@@ -27,6 +28,15 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 HeaderSource = Mapping[str, str] | Headers  # a request's headers, or a journal entry's
 
 _BEARER = re.compile(r"^Bearer\s+(\S.+)$")
+# Why a 401, for the journal and the log (never with the key itself).
+NO_BEARER = (
+    "the Authorization header does not start with `Bearer` and a space, so PostHog reads no"
+    " key from it; send the personal API key as a bearer token"
+)
+PROJECT_TOKEN = (
+    "the key is a project API token (phc_...), which PostHog takes only where events are"
+    " captured; its REST API wants a personal API key (phx_...)"
+)
 _READ_ACTIONS = ("list", "retrieve")
 _WRITE_ACTIONS = ("create", "update", "partial_update", "destroy")
 
@@ -66,11 +76,15 @@ def authenticate(
 ) -> Caller:
     found = find_key(headers, read_body, query)
     if found is None:
+        if headers.get("Authorization"):
+            note(NO_BEARER)
         raise NotAuthenticated()
     value, source = found
     key = records.personal_api_key(store, value)
     user = records.user(store, key["user_id"]) if key else None
     if key is None or user is None or not user.get("is_active", True):
+        if key is None and value.startswith("phc_"):
+            note(PROJECT_TOKEN)
         raise AuthenticationFailed(f"Personal API key found in request {source} is invalid.")
     return Caller(user=user, key=key)
 

@@ -19,6 +19,7 @@ import orjson
 from mock_posthog.contract import schemas
 
 Tables = dict[str, list[dict[str, Any]]]
+SEQUENCES = "sequences"  # the one key of a fixture file that is not a table
 
 # The tables that hold what PostHog fetches from the network.
 UPSTREAM_TABLES = ("plugin_archives", "plugin_repository")
@@ -145,7 +146,8 @@ def parse(data: Any, source: str) -> Tables:
         schemas.check_fixture(data)
     except schemas.SchemaMismatch as mismatch:
         raise FixtureError(source, mismatch.path, mismatch.message) from None
-    return with_defaults(data)
+    # A snapshot's id sequences are not a table: `snapshots.load` reads them itself.
+    return with_defaults({table: rows for table, rows in data.items() if table != SEQUENCES})
 
 
 def with_defaults(data: Mapping[str, list[Mapping[str, Any]]]) -> Tables:

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from mock_posthog.contract import schemas
 from mock_posthog.world import fixtures
+from mock_posthog.world.layout import SEQUENCES, tinydb_layout
 from mock_posthog.world.store import Store
 from mock_posthog.world.world import World
 
@@ -34,11 +37,22 @@ def export(store: Store) -> Tables:
     }
 
 
+def export_with_sequences(store: Store) -> dict[str, Any]:
+    """`export` and each table's next id, under `sequences`: what /_mock/snapshot gives, so a
+    restore never hands out again an id the world had handed out when it was taken."""
+    return {**export(store), fixtures.SEQUENCES: store.next_ids()}
+
+
 def seed_tables(world: World) -> Tables:
     """The seeded world in the fixture format."""
+    return export(seed_store(world))
+
+
+def seed_store(world: World) -> Store:
+    """A store holding the world a reset goes back to."""
     seed = Store()
     seed.restore(world.seed)
-    return export(seed)
+    return seed
 
 
 def _without_store_id(table: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -59,10 +73,25 @@ def _has_own_id(table: str) -> bool:
 
 def load(store: Store, data: Any, source: str) -> None:
     """Replace the world with `data` (the fixture format); FixtureError, and nothing changed,
-    when it is not a valid fixture file."""
+    when it is not a valid fixture file.
+
+    Ids are never handed out twice, as PostHog's sequences never go back: each table goes on
+    from the snapshot's `sequences` when it has them (or after its highest id, if higher);
+    a snapshot without them, made before they were kept, goes on after every id it holds and
+    every id this world has handed out."""
     tables = fixtures.parse(data, source)
     fixtures.check_references(tables)
-    store.load(tables)  # type: ignore[arg-type]  # Store.load only reads the records
+    layout = tinydb_layout(tables)
+    given = data.get(fixtures.SEQUENCES)
+    floors = given if isinstance(given, dict) else store.next_ids()
+    sequences = layout[SEQUENCES]["1"]
+    for table, floor in floors.items():
+        sequences[table] = max(sequences.get(table, 1), floor)
+    try:
+        encoded = orjson.dumps(layout)
+    except orjson.JSONEncodeError as error:  # a lone surrogate, or nesting orjson refuses
+        raise fixtures.FixtureError(source, "$", f"cannot be stored: {error}") from None
+    store.restore(encoded)
 
 
 def merged(paths: Iterable[Path], base: Mapping[str, list[dict[str, Any]]] | None = None) -> Tables:

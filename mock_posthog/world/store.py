@@ -256,6 +256,12 @@ class Store:
             return int(known)
         return max((int(doc_id) for doc_id in self._rows(table)), default=0) + 1
 
+    def next_ids(self) -> dict[str, int]:
+        """Each table's next id, as a snapshot keeps them."""
+        with self._lock:
+            tables = [name for name in self._storage.memory if not name.startswith("_")]
+            return {table: self._next_id(table) for table in tables}
+
     def _bump_sequence(self, table: str, used_id: int) -> None:
         sequences = self._sequences()
         previous = sequences.get(table)

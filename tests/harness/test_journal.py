@@ -119,7 +119,13 @@ def test_the_journal_route_filters_by_method_path_route_status_and_last(
 
 def test_deleting_the_journal_empties_it_and_so_does_a_reset(journaled: FlaskClient) -> None:
     assert journaled.delete("/_mock/requests").status_code == 204
-    assert journaled.get("/_mock/requests").json == {"count": 0, "evicted": 0, "results": []}
+    assert journaled.get("/_mock/requests").json == {
+        "count": 0,
+        "evicted": 0,
+        "bytes": 0,
+        "next_since": None,
+        "results": [],
+    }
 
     journaled.get(PLUGINS, headers=AUTH)
     journaled.post("/_mock/reset")
@@ -154,7 +160,9 @@ def test_a_failed_assert_called_lists_the_nearest_requests(posthog: MockPostHog)
         f"  #2 POST {PLUGINS} -> 401 'Personal API key found in request Authorization "
         "header is invalid.' [plugins_create]\n"
         f"  #1 GET {PLUGINS} -> 200 [plugins_list]\n"
-        "  #3 GET /api/projects/1/dashboards/ -> 404 'Endpoint not found.'"
+        "  #3 GET /api/projects/1/dashboards/ -> 404 'Endpoint not found.'\n"
+        "      note: mock-posthog emulates PostHog's plugins and plugin configs API, and"
+        " GET /api/projects/1/dashboards/ is not part of it"
     )
 
 
@@ -176,3 +184,94 @@ def test_a_failed_times_or_not_called_assertion_lists_the_calls(posthog: MockPos
         f"  #1 GET {PLUGINS} -> 200 [plugins_list]\n"
         f"  #2 GET {PLUGINS} -> 200 [plugins_list]"
     )
+
+
+# Notes on what the mock cannot answer, read over HTTP as a user would.
+
+SCOPE = "mock-posthog emulates PostHog's plugins and plugin configs API"
+
+
+def only_note(client: FlaskClient) -> str:
+    [entry] = client.get("/_mock/requests").json["results"]
+    [note] = entry["notes"]
+    return str(note)
+
+
+@pytest.mark.parametrize(
+    ("path", "note"),
+    [
+        (
+            "/api/projects/1/events/",
+            f"{SCOPE}, and GET /api/projects/1/events/ is not part of it",
+        ),
+        (
+            "/api/projects/1/plugin_config/",
+            f"{SCOPE}, and GET /api/projects/1/plugin_config/ is not part of it; the nearest"
+            " emulated route is /api/projects/{project_id}/plugin_configs/",
+        ),
+        (
+            "/api/organizations/@current/plugins/1/sources/",
+            f"{SCOPE}, and GET /api/organizations/@current/plugins/1/sources/ is not part of"
+            " it; the nearest emulated route is"
+            " /api/organizations/{organization_id}/plugins/{id}/source/",
+        ),
+    ],
+)
+def test_a_path_no_route_serves_says_why_in_the_journal_and_the_log(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture, path: str, note: str
+) -> None:
+    with caplog.at_level("INFO", logger="mock_posthog"):
+        answer = client.get(path, headers=AUTH)
+
+    assert (answer.status_code, answer.json) == (
+        404,
+        {
+            "type": "invalid_request",
+            "code": "not_found",
+            "detail": "Endpoint not found.",
+            "attr": None,
+        },
+    )
+    assert only_note(client) == note
+    assert [record.getMessage() for record in caplog.records if SCOPE in record.getMessage()] == [
+        f"note: {note}"
+    ]
+
+
+def test_the_openapi_document_has_no_such_note(client: FlaskClient) -> None:
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/_mock/requests").json["results"][0]["notes"] == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "note"),
+    [
+        (
+            {"Authorization": API_KEY},
+            "the Authorization header does not start with `Bearer` and a space, so PostHog reads"
+            " no key from it; send the personal API key as a bearer token",
+        ),
+        (
+            {"Authorization": f"Token {API_KEY}"},
+            "the Authorization header does not start with `Bearer` and a space, so PostHog reads"
+            " no key from it; send the personal API key as a bearer token",
+        ),
+        (
+            {"Authorization": "Bearer phc_project_api_token_of_project_1"},
+            "the key is a project API token (phc_...), which PostHog takes only where events"
+            " are captured; its REST API wants a personal API key (phx_...)",
+        ),
+    ],
+)
+def test_a_401_says_what_was_wrong_with_the_key(
+    client: FlaskClient, headers: dict[str, str], note: str
+) -> None:
+    answer = client.get(PLUGINS, headers=headers)
+
+    assert answer.status_code == 401
+    assert only_note(client) == note
+
+
+def test_a_401_without_any_key_has_no_note(client: FlaskClient) -> None:
+    assert client.get(PLUGINS).status_code == 401
+    assert client.get("/_mock/requests").json["results"][0]["notes"] == []

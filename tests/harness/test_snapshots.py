@@ -119,3 +119,65 @@ def test_a_snapshot_that_is_not_an_object_is_refused(client: FlaskClient, body: 
 
     assert answer.status_code == 400
     assert answer.json["attr"] == "$"
+
+
+def created_plugin_id(client: FlaskClient) -> int:
+    answer = client.post(PLUGINS, json=NEW_PLUGIN, headers=AUTH)
+    assert answer.status_code == 201
+    return int(answer.json["id"])
+
+
+def test_an_http_snapshot_keeps_the_id_sequences(client: FlaskClient) -> None:
+    assert created_plugin_id(client) == 4
+    client.delete(PLUGINS + "4/", headers=AUTH)
+    snapshot = client.get("/_mock/snapshot").json
+
+    assert snapshot["sequences"]["plugins"] == 5
+    client.post("/_mock/reset")
+    assert client.post("/_mock/snapshot", json=snapshot).status_code == 200
+
+    # PostHog never hands out id 4 again: it was deleted, not forgotten.
+    assert created_plugin_id(client) == 5
+
+
+def test_a_restored_snapshot_goes_back_to_its_own_sequences(client: FlaskClient) -> None:
+    snapshot = client.get("/_mock/snapshot").json
+    created_plugin_id(client)
+    created_plugin_id(client)
+
+    client.post("/_mock/snapshot", json=snapshot)
+
+    assert created_plugin_id(client) == 4  # the snapshot's state exactly, as a test setup wants
+
+
+def test_a_snapshot_without_sequences_goes_on_after_every_id_handed_out(
+    client: FlaskClient,
+) -> None:
+    older = {
+        table: rows
+        for table, rows in client.get("/_mock/snapshot").json.items()
+        if table != "sequences"
+    }
+    for _ in range(3):
+        created_plugin_id(client)  # 4, 5, 6
+    client.delete(PLUGINS + "6/", headers=AUTH)
+    older["plugins"] = [*older["plugins"], {**older["plugins"][0], "id": 9}]
+
+    assert client.post("/_mock/snapshot", json=older).status_code == 200
+
+    # Past the snapshot's highest id (9) and past every id the world had handed out (6).
+    assert created_plugin_id(client) == 10
+    client.post("/_mock/snapshot", json={**older, "plugins": older["plugins"][:3]})
+    assert created_plugin_id(client) == 11
+
+
+def test_a_snapshot_is_a_fixture_file_with_its_sequences(
+    client: FlaskClient, tmp_path: Path
+) -> None:
+    created_plugin_id(client)
+    client.delete(PLUGINS + "4/", headers=AUTH)
+    path = tmp_path / "world.json"
+    path.write_text(json.dumps(client.get("/_mock/snapshot").json))
+
+    assert "sequences" not in read_file(path)
+    assert [plugin["id"] for plugin in read_file(path)["plugins"]] == [1, 2, 3]

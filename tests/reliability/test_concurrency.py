@@ -224,4 +224,4 @@ def test_eight_threads_of_mixed_writes_lose_nothing(tmp_path: Path) -> None:
     }
     # The data file loads, and holds the server's last state exactly.
     assert read_data_file(data) is not None
-    assert snapshots.export(Store(data)) == state
+    assert snapshots.export_with_sequences(Store(data)) == state

@@ -1,0 +1,158 @@
+"""What is secret in one world, and records without it: the journal's entries (a request's
+path, query, headers and body; the response's body and headers), the log's lines and a
+snapshot for sharing.
+
+Secret are the personal API keys and project API tokens the world holds, the values of the
+config fields a plugin's schema marks secret (stored, or sent in a request), and whatever is
+sent under a credential's name (`personal_api_key`, `private_token`, `token`, `api_key`) or
+in a header whose name says it holds one (`X-Api-Key`, `Authorization`, a cookie)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from mock_posthog.http.redaction import CREDENTIAL_NAMES, REDACTED, RedactingFilter, redact_text
+from mock_posthog.posthog import records
+from mock_posthog.world.store import Store
+
+CONTROL_HEADER = "x-mock-posthog-token"
+_SECRET_HEADERS = ("authorization", "cookie", "set-cookie", CONTROL_HEADER)
+_SECRET_HEADER_WORDS = ("key", "token", "secret", "auth", "password", "session")
+# Every secret value each world has held, as written and as JSON writes it.
+_HELD: weakref.WeakKeyDictionary[Store, set[str]] = weakref.WeakKeyDictionary()
+_TABLES = (records.PERSONAL_API_KEYS, records.PROJECTS, records.PLUGINS, records.PLUGIN_CONFIGS)
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The secrets of a world at one moment: `fields`, the config keys a schema marks secret;
+    `known`, every secret value it holds (as written, and as JSON writes it)."""
+
+    fields: frozenset[str] = frozenset()
+    known: tuple[str, ...] = ()
+
+    def text(self, text: str) -> str:
+        return redact_text(text, self.fields, self.known)
+
+    def value(self, value: Any) -> Any:
+        """A decoded JSON value (a body, a snapshot) without its secrets."""
+        if isinstance(value, Mapping):
+            return {key: self._field(str(key), item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        return self.text(value) if isinstance(value, str) else value
+
+    def _field(self, key: str, value: Any) -> Any:
+        if key in CREDENTIAL_NAMES:
+            return REDACTED
+        if key in self.fields and value is not None:
+            return REDACTED
+        if key == "config" and isinstance(value, str):  # a form field holding JSON
+            return self._config_text(value)
+        return self.value(value)
+
+    def _config_text(self, text: str) -> str:
+        try:
+            config = json.loads(text)
+        except (ValueError, RecursionError):
+            return self.text(text)
+        if not isinstance(config, Mapping):
+            return self.text(text)
+        return json.dumps(self.value(config))
+
+    def response(self, text: str) -> str:
+        """An answer's text without the secrets the world holds. Not by field name: PostHog
+        writes its own placeholder in a secret field, which the journal shows as answered."""
+        return redact_text(text, (), self.known)
+
+    def headers(self, headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+        return {
+            name: REDACTED if _secret_header(name) else self.text(str(value))
+            for name, value in headers
+        }
+
+    def query(self, query: Mapping[str, list[str]]) -> dict[str, Any]:
+        """Credentials out, by name (the project token PostHog reads from `token` or `api_key`
+        too) and by value; a name sent once has its value, sent more often, the list."""
+        return {
+            self.text(key): REDACTED
+            if key in CREDENTIAL_NAMES
+            else self.text(values[0])
+            if len(values) == 1
+            else [self.text(value) for value in values]
+            for key, values in query.items()
+        }
+
+
+def _secret_header(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_HEADER_WORDS)
+
+
+def of(store: Store) -> Secrets:
+    """The world's secrets now and every secret value it held before (a secret config value
+    replaced, a key deleted: still not to be shown), worked out again only when a table they
+    come from changed."""
+    return store.cached(("secrets",), _TABLES, lambda: _secrets(store))
+
+
+def known_values(store: Store) -> tuple[str, ...]:
+    """Every secret value the world holds: none of them is ever written out."""
+    return of(store).known
+
+
+def _secrets(store: Store) -> Secrets:
+    plugins = {plugin["id"]: plugin for plugin in store.all(records.PLUGINS)}
+    fields = {plugin_id: _secret_fields(plugin) for plugin_id, plugin in plugins.items()}
+    values = [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
+    values += [project.get("api_token") for project in store.all(records.PROJECTS)]
+    for config in store.all(records.PLUGIN_CONFIGS):
+        stored = config.get("config")
+        if isinstance(stored, Mapping):
+            values += [stored.get(key) for key in fields.get(config.get("plugin"), ())]
+    texts = {value for value in values if isinstance(value, str) and value}
+    held = _HELD.setdefault(store, set())
+    held |= texts | {orjson.dumps(value).decode()[1:-1] for value in texts}
+    every_field = frozenset(field for keys in fields.values() for field in keys)
+    return Secrets(every_field, tuple(sorted(held, key=len, reverse=True)))
+
+
+def _secret_fields(plugin: Mapping[str, Any]) -> set[str]:
+    """Config keys the plugin's schema marks secret, in either of its forms. A key secret in
+    one plugin is hidden for all: the journal would rather hide too much than show a secret."""
+    schema = plugin.get("config_schema") or {}
+    if isinstance(schema, Mapping):
+        items = list(schema.items())
+    else:
+        items = [
+            (item["key"], item)
+            for item in (schema if isinstance(schema, list) else [])
+            if isinstance(item, Mapping) and isinstance(item.get("key"), str)
+        ]
+    return {key for key, spec in items if isinstance(spec, Mapping) and spec.get("secret")}
+
+
+# The log of the app in-process (what pytest's caplog shows): the handlers a server installs
+# do not see it, so the package's logger redacts its own lines, with the secrets of every
+# world alive in the process.
+
+_WORLDS: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def watch(store: Store) -> None:
+    """Keep `store`'s secrets out of the package's log for as long as the store lives."""
+    _WORLDS.add(store)
+
+
+def _every_world() -> list[str]:
+    return [secret for store in list(_WORLDS) for secret in known_values(store)]
+
+
+logging.getLogger("mock_posthog").addFilter(RedactingFilter(_every_world))
