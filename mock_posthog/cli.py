@@ -51,6 +51,16 @@ def _parser() -> argparse.ArgumentParser:
         help="throttle personal API keys as PostHog does (480/minute, 4800/hour)",
     )
     serve.add_argument("--uuid-seed", type=int, help="make UUIDs the same on every run")
+    serve.add_argument(
+        "--max-namespaces",
+        type=int,
+        help="namespaces kept beside the default one; the least recently used go (default 1000)",
+    )
+    serve.add_argument(
+        "--namespace-idle-seconds",
+        type=int,
+        help="drop a namespace after this many seconds without a request (default 3600)",
+    )
     token = serve.add_mutually_exclusive_group()
     token.add_argument(
         "--control-token",
@@ -97,6 +107,8 @@ def _serve(arguments: argparse.Namespace) -> int:
         journal_limit=arguments.journal_limit,
         rate_limit=arguments.rate_limit,
         uuid_seed=arguments.uuid_seed,
+        max_namespaces=arguments.max_namespaces,
+        namespace_idle_seconds=arguments.namespace_idle_seconds,
         control_token=arguments.control_token,
     )
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")

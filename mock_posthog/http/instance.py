@@ -12,8 +12,8 @@ from mock_posthog.world.world import World
 
 
 class Instance:
-    def __init__(self, settings: Settings) -> None:
-        self.world = World(settings)
+    def __init__(self, settings: Settings, seed: bytes | None = None) -> None:
+        self.world = World(settings, seed)
         self.journal = Journal(settings.journal_limit)
         self.faults = Faults()
         self.rate_limit = RateLimiter(self.world.clock, enabled=settings.rate_limit)
