@@ -25,6 +25,8 @@ COPY pyproject.toml ./
 RUN python3 -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
     && python3 -m pip install -r requirements.txt
 COPY README.md ./
+COPY schemas ./schemas
+COPY fixtures ./fixtures
 COPY mock_posthog ./mock_posthog
 RUN python3 -m pip install --no-deps . && rm -rf /src
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 BASE_IMAGE = "docker.io/library/python:3.12-slim"
 STAND_IN = "localhost/mock-posthog-python-stand-in:bookworm"
+HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 # podman's defaults fail where it cannot raise its open-files limit or use systemd's cgroups
 # (containers in CI, sandboxes); these settings work wherever podman does.
 PODMAN_CONF = """\
@@ -118,6 +119,10 @@ def make_stand_in(engine: Engine) -> None:
         # As in python:3.12-slim, pip may install into the system's Python.
         for marker in Path(root).glob("usr/lib/python3*/EXTERNALLY-MANAGED"):
             marker.unlink()
+        # A stand-in for this machine trusts what it trusts (a proxy's CA, say), so that pip
+        # in a build reaches the package registry as pip here does.
+        if HOST_CA_BUNDLE.is_file():
+            shutil.copyfile(HOST_CA_BUNDLE, Path(root) / HOST_CA_BUNDLE.relative_to("/"))
         archive = subprocess.run(["tar", "-C", root, "-c", "."], capture_output=True, check=True)
         engine.run("import", "-", STAND_IN, stdin=archive.stdout, timeout=600)
 

@@ -113,8 +113,13 @@ def test_the_dependencies_are_installed_in_a_layer_before_the_source() -> None:
     steps = [(name, arguments) for name, arguments in instructions() if name in ("COPY", "RUN")]
     assert steps[0] == ("COPY", "pyproject.toml ./")
     assert "pip install -r requirements.txt" in steps[1][1]
-    assert steps[2:4] == [("COPY", "README.md ./"), ("COPY", "mock_posthog ./mock_posthog")]
-    assert "pip install --no-deps ." in steps[4][1]
+    assert steps[2:6] == [
+        ("COPY", "README.md ./"),
+        ("COPY", "schemas ./schemas"),
+        ("COPY", "fixtures ./fixtures"),
+        ("COPY", "mock_posthog ./mock_posthog"),
+    ]
+    assert "pip install --no-deps ." in steps[6][1]
 
 
 def test_the_image_runs_as_a_numeric_non_root_uid_that_owns_data() -> None:
