@@ -204,7 +204,7 @@ def test_a_data_directory_it_cannot_write_stops_it_with_one_line(
         timeout=60,
     )
 
-    lines = [line for line in run.stderr.splitlines() if line.startswith("mock-posthog:")]
+    lines = own_lines(run.stderr)
     assert run.returncode == 2, run.stderr
     assert lines == [
         "mock-posthog: cannot keep the data file /data/world.json: /data is not writable by "
@@ -219,6 +219,13 @@ def test_the_image_refuses_to_start_without_a_control_token(engine: Engine, imag
     run = engine.run("run", "--rm", image, check=False, timeout=60)
 
     assert run.returncode == 2
-    assert run.stderr.startswith(
+    (line,) = own_lines(run.stderr)
+    assert line.startswith(
         "mock-posthog: refusing to serve the control plane /_mock/ without a token on 0.0.0.0"
     )
+
+
+def own_lines(stderr: str) -> list[str]:
+    """The container's own lines: podman adds its own about health-check timers it cannot set
+    up without systemd, which are harmless."""
+    return [line for line in stderr.splitlines() if not line.startswith("time=")]
