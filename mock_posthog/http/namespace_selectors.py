@@ -44,17 +44,17 @@ def may_select(environ: dict[str, Any]) -> bool:
 def take(environ: dict[str, Any]) -> str | None:
     """The namespace the request names, with its prefix and key suffix taken out of the
     request; None when it names none."""
-    names = {_from_prefix(environ), _from_header(environ)}
-    if environ.get("PATH_INFO", "").startswith("/api/"):
-        names |= {_from_authorization(environ), _from_query(environ)}
-    names.discard(None)
+    found = [_from_prefix(environ), _from_header(environ)]  # the prefix first: it moves the path
+    if environ.get("PATH_INFO", "").startswith("/api/"):  # a control token may hold a `~`
+        found += [_from_authorization(environ), _from_query(environ)]
+    names = sorted({name for name in found if name is not None})
     if len(names) > 1:
         raise ValidationFailed(
-            f"The request names more than one namespace: {', '.join(sorted(map(str, names)))}.",
+            f"The request names more than one namespace: {', '.join(names)}.",
             code="invalid_namespace",
             attr="namespace",
         )
-    return check_name(names.pop()) if names else None  # type: ignore[arg-type]
+    return check_name(names[0]) if names else None
 
 
 def _from_header(environ: dict[str, Any]) -> str | None:

@@ -48,9 +48,17 @@ def image(engine: Engine) -> str:
         base = base_image(engine)
     except Unavailable as reason:
         pytest.skip(f"no base image to build on: {reason}")
+    previous = image_id(engine)
     build = ["build", *engine.build_format(), "--build-arg", f"BASE_IMAGE={base}"]
     engine.run(*build, "-t", TAG, str(ROOT), timeout=1200)
+    if previous and previous != image_id(engine):  # the last run's image, untagged now
+        engine.run("rmi", previous, check=False)
     return TAG
+
+
+def image_id(engine: Engine) -> str | None:
+    found = engine.run("image", "inspect", "--format", "{{.Id}}", TAG, check=False)
+    return found.stdout.strip() if found.returncode == 0 else None
 
 
 class Container:
