@@ -41,7 +41,15 @@ ORG_ID = "00000000-0000-4000-8000-000000000001"
 PLUGINS = "/api/organizations/@current/plugins/"
 PLUGIN = PLUGINS + "1/"
 CONFIGS = "/api/projects/1/plugin_configs/"
-SECTIONS = ("startup", "inprocess", "throughput", "growth", "persistence", "memory")
+SECTIONS = (
+    "startup",
+    "inprocess",
+    "throughput",
+    "growth",
+    "persistence",
+    "memory",
+    "namespaces",
+)
 START_TIMEOUT = 60.0
 
 # A fake AWS signature: moto reads the service (s3) from the credential scope, checks nothing.
@@ -915,6 +923,83 @@ def section_memory(options: Options, report: Report) -> None:
             target=f"stops growing ({' / '.join(f'{value:.1f}' for value in rss)} MB)",
             met=rss[-1] - rss[1] < 2,
         )
+    )
+
+
+# Namespaces: what a new one costs, in time and in memory.
+
+
+def section_namespaces(options: Options, report: Report) -> None:
+    """The first request in a new namespace (its world restored from the seed's bytes) against
+    the same GET in a namespace that exists, in-process; then `serve`'s RSS with many
+    namespaces of a few writes each."""
+    from mock_posthog import Settings, create_app
+
+    client = create_app(Settings()).test_client()
+    count = options.scale(500, 20)
+    made = iter(range(10**9))
+
+    def first_request() -> None:
+        name = f"ns-{next(made)}"
+        client.get(PLUGIN, headers={**AUTH, "X-Mock-PostHog-Namespace": name})
+
+    def existing() -> None:
+        client.get(PLUGIN, headers={**AUTH, "X-Mock-PostHog-Namespace": "ns-kept"})
+
+    existing()
+    timings = interleaved({"first": first_request, "kept": existing}, count, options.runs)
+    report.add(
+        Row(
+            "namespaces",
+            "first request in a new namespace (GET a plugin)",
+            timings["first"],
+            "us",
+            "GET in an existing namespace",
+            timings["kept"],
+            "<= 5 ms",
+            timings["first"] <= 5000,
+            options.runs,
+        )
+    )
+    namespaces_memory(options, report)
+
+
+def namespaces_memory(options: Options, report: Report) -> None:
+    count = options.scale(1000, 30)
+    with running("mock-posthog", serve_command()) as server:
+        server.wait_healthy()
+        started = server.rss_mb()
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        for number in range(count):
+            headers = {**AUTH, "X-Mock-PostHog-Namespace": f"job-{number}"}
+            for order in (1, 2, 3):
+                body = json.dumps({"order": order}).encode()
+                status, _ = request(
+                    server.port,
+                    "PATCH",
+                    CONFIGS + "1/",
+                    body,
+                    {**headers, "Content-Type": "application/json"},
+                    connection,
+                )
+                if status != 200:
+                    raise RuntimeError(f"PATCH in a namespace answered {status}")
+        connection.close()
+        grown = server.rss_mb()
+    report.add(
+        Row(
+            "namespaces",
+            f"RSS of serve with {count:,} namespaces of 3 writes each",
+            grown,
+            "MB",
+            "started",
+            started,
+            "< 300 MB",
+            grown < 300,
+        )
+    )
+    report.add(
+        Row("namespaces", "RSS per namespace", (grown - started) / count * 1024, "KB", runs=1)
     )
 
 

@@ -20,6 +20,7 @@ from mock_posthog.http.error_responses import (
     unexpected_error_response,
 )
 from mock_posthog.http.instance import Instance
+from mock_posthog.http.namespaces import NAMESPACES, Namespaces
 from mock_posthog.posthog.api import ROUTES
 from mock_posthog.settings import Settings
 
@@ -37,7 +38,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     table = app.extensions[routing.ROUTE_TABLE] = routing.RouteTable(ROUTES)
-    app.wsgi_app = ApiApp(app, instance, table)  # type: ignore[method-assign]
+    namespaces = app.extensions[NAMESPACES] = Namespaces(instance, settings)
+    app.wsgi_app = ApiApp(app, namespaces, table)  # type: ignore[method-assign]
     return app
 
 

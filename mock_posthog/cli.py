@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -51,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
         help="throttle personal API keys as PostHog does (480/minute, 4800/hour)",
     )
     serve.add_argument("--uuid-seed", type=int, help="make UUIDs the same on every run")
+    serve.add_argument(
+        "--max-namespaces",
+        type=_count,
+        help="namespaces kept beside the default one; the least recently used go (default 1000)",
+    )
+    serve.add_argument(
+        "--namespace-idle-seconds",
+        type=_count,
+        help="drop a namespace after this many seconds without a request (default 3600)",
+    )
     token = serve.add_mutually_exclusive_group()
     token.add_argument(
         "--control-token",
@@ -97,6 +108,8 @@ def _serve(arguments: argparse.Namespace) -> int:
         journal_limit=arguments.journal_limit,
         rate_limit=arguments.rate_limit,
         uuid_seed=arguments.uuid_seed,
+        max_namespaces=arguments.max_namespaces,
+        namespace_idle_seconds=arguments.namespace_idle_seconds,
         control_token=arguments.control_token,
     )
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
@@ -107,6 +120,10 @@ def _serve(arguments: argparse.Namespace) -> int:
     guard = protection(settings)
     if guard.refused:
         print(f"mock-posthog: {refusal_message(settings.host)}", file=sys.stderr)
+        return 2
+    unwritable = settings.data and _unwritable(settings.data)
+    if unwritable:
+        print(f"mock-posthog: {unwritable}", file=sys.stderr)
         return 2
 
     try:
@@ -130,6 +147,30 @@ def _serve(arguments: argparse.Namespace) -> int:
 
     serve(app, settings.host, settings.port, listening)
     return 0
+
+
+def _count(text: str) -> int:
+    """A whole number, 0 or more, for argparse."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (0 or more)")
+    return int(text)
+
+
+def _unwritable(data: Path) -> str | None:
+    """Why this process cannot save `data`, said for a container's user; None when it can.
+    Saves write a file beside `data` and rename it, so its directory must be writable."""
+    directory = data.resolve().parent
+    if not directory.is_dir():
+        return f"cannot keep the data file {data}: the directory {directory} does not exist"
+    if os.access(directory, os.W_OK):
+        return None
+    uid, gid = os.getuid(), os.getgid()
+    return (
+        f"cannot keep the data file {data}: {directory} is not writable by uid {uid} "
+        f"(gid {gid}), which this process runs as; give uid {uid} write access to it "
+        f"(chown {uid} on the host), or run the container as its owner with "
+        '--user "$(stat -c %u:%g DIRECTORY)"'
+    )
 
 
 def _display_host(host: str) -> str:

@@ -42,6 +42,10 @@ class Settings:
     # Bearer); "off" turns the protection off on purpose. Without one, `serve` refuses to
     # listen beyond loopback.
     control_token: str | None = None
+    # Namespaces (isolated instances beside the default one): how many are kept, the least
+    # recently used dropped beyond it, and after how many idle seconds one is dropped.
+    max_namespaces: int = 1000
+    namespace_idle_seconds: int = 3600
 
     @property
     def required_control_token(self) -> str | None:
@@ -66,8 +70,19 @@ class Settings:
         return replace(cls(), **_normalise(values))
 
 
+_INTEGERS = (
+    "port",
+    "max_body_bytes",
+    "journal_limit",
+    "journal_bytes",
+    "uuid_seed",
+    "max_namespaces",
+    "namespace_idle_seconds",
+)
+
+
 def _parse(name: str, raw: str) -> Any:
-    if name in ("port", "max_body_bytes", "journal_limit", "journal_bytes", "uuid_seed"):
+    if name in _INTEGERS:
         return int(raw)
     if name in ("validate_responses", "rate_limit", "empty_upstream"):
         return raw.strip().lower() in ("1", "true", "yes", "on")

@@ -11,6 +11,7 @@ from mock_posthog.control import (  # noqa: F401  (each registers its routes on 
     document,
     faults_routes,
     journal_routes,
+    namespace_routes,
     plugin_config_routes,
     snapshot_routes,
     ui,

@@ -12,13 +12,21 @@ from flask import Blueprint, current_app, request
 
 from mock_posthog.contract.errors import ValidationFailed
 from mock_posthog.http.instance import Instance
+from mock_posthog.http.namespace_selectors import INSTANCE
+from mock_posthog.http.namespaces import NAMESPACES, Namespaces
 from mock_posthog.world.world import World
 
 control = Blueprint("mock_control", __name__, url_prefix="/_mock")
 
 
 def instance() -> Instance:
-    return current_app.extensions["mock_posthog"]
+    """The instance of the namespace the request was sent to: the default one unless the
+    request named another."""
+    return request.environ.get(INSTANCE) or current_app.extensions["mock_posthog"]
+
+
+def namespaces() -> Namespaces:
+    return current_app.extensions[NAMESPACES]
 
 
 def world() -> World:

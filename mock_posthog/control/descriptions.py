@@ -272,6 +272,15 @@ OPERATIONS: dict[str, ControlOperation] = {
         example={"url": _UPSTREAM_URL, "unreachable": True},
         upstream_errors=(400,),
     ),
+    "mock_control.namespaces_list": ControlOperation(
+        "Every namespace (the default first, then the least recently used), and the limits.",
+        {"$ref": "#/components/schemas/Namespaces"},
+    ),
+    "mock_control.drop_namespace": ControlOperation(
+        "Forget a namespace: its next request starts it again from the seed.",
+        status=204,
+        errors=(400, 404),
+    ),
     "mock_control.repository": ControlOperation("The plugin repository list.", _REPOSITORY),
     "mock_control.replace_repository": ControlOperation(
         "Replace the plugin repository list.",
@@ -393,6 +402,28 @@ COMPONENTS: dict[str, Any] = {
             "plugin_config_id": {"type": "integer"},
             "team_id": {"type": "integer"},
             "enqueued": {"type": "object"},
+        },
+    },
+    "Namespaces": {
+        "type": "object",
+        "required": ["count", "max_namespaces", "namespace_idle_seconds", "results"],
+        "properties": {
+            "count": {"type": "integer"},
+            "max_namespaces": {"type": "integer"},
+            "namespace_idle_seconds": {"type": "integer"},
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "created", "last_used", "tables"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "created": {"type": "string", "format": "date-time"},
+                        "last_used": {"type": ["string", "null"], "format": "date-time"},
+                        "tables": _TABLES,
+                    },
+                },
+            },
         },
     },
     "UpstreamArchive": {

@@ -29,6 +29,8 @@ from mock_posthog.harness.handle import DEFAULT_API_KEY, Assertions
 from mock_posthog.harness.transport import POSTHOG_HOSTS, intercept
 from mock_posthog.http.faults import Fault
 from mock_posthog.http.journal import Entry, JournalView
+from mock_posthog.http.namespace_selectors import HEADER as NAMESPACE_HEADER
+from mock_posthog.http.namespace_selectors import PREFIX as NAMESPACE_PREFIX
 from mock_posthog.settings import ENV_PREFIX
 from mock_posthog.world import snapshots
 from mock_posthog.world.clock import isoformat, parse_timestamp
@@ -44,15 +46,20 @@ class ControlError(RuntimeError):
 class Control:
     """JSON over HTTP to one server's /_mock/ routes."""
 
-    def __init__(self, base_url: str, token: str | None = None) -> None:
+    def __init__(
+        self, base_url: str, token: str | None = None, namespace: str | None = None
+    ) -> None:
         self.base_url = base_url
         self.token = token  # the server's control token, when it requires one
+        self.namespace = namespace  # every request goes to this namespace, when set
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if data is not None else {}
         if self.token:
             headers["X-Mock-PostHog-Token"] = self.token
+        if self.namespace:
+            headers[NAMESPACE_HEADER] = self.namespace
         request = urllib.request.Request(
             f"{self.base_url}/_mock{path}", data=data, method=method, headers=headers
         )
@@ -134,21 +141,26 @@ class RemoteClock:
 
 
 class LiveServer(Assertions):
-    """A running `mock-posthog serve` and the handle that drives it."""
+    """A running `mock-posthog serve` and the handle that drives it; with `namespace`, one
+    namespace of it: control requests send its header, and `base_url` carries its path prefix,
+    so that API requests made from it (by any client, in any process) reach it too."""
 
     def __init__(
         self,
-        process: subprocess.Popen[str],
+        process: subprocess.Popen[str] | None,
         base_url: str,
-        log: IO[str],
+        log: IO[str] | None,
         api_key: str,
         control_token: str | None = None,
+        namespace: str | None = None,
     ) -> None:
-        self.process = process
-        self.base_url = base_url
+        self.process = process  # None: a server this handle did not start
+        self.server_url = base_url
+        self.namespace = namespace
+        self.base_url = f"{base_url}{NAMESPACE_PREFIX}{namespace}" if namespace else base_url
         self.api_key = api_key
         self.log = log
-        self.control = Control(base_url, control_token)
+        self.control = Control(base_url, control_token, namespace)
         self._journal = RemoteJournal(self.control)
         self.faults = RemoteFaults(self.control)
         self.clock = RemoteClock(self.control)
@@ -179,7 +191,21 @@ class LiveServer(Assertions):
         threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
         return cls(process, base_url, log, api_key, _control_token(arguments))
 
+    @classmethod
+    def connect(
+        cls,
+        url: str,
+        control_token: str | None = None,
+        namespace: str | None = None,
+        api_key: str = DEFAULT_API_KEY,
+    ) -> LiveServer:
+        """A handle on a server already running at `url` (a container, say)."""
+        return cls(None, url.rstrip("/"), None, api_key, control_token, namespace)
+
     def stop(self) -> None:
+        """Stop the server this handle started; a connected one is left running."""
+        if self.process is None or self.log is None:
+            return
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -190,6 +216,8 @@ class LiveServer(Assertions):
         self.log.close()
 
     def server_log(self) -> str:
+        if self.log is None:
+            return ""
         self.log.seek(0)
         return self.log.read()
 

@@ -5,6 +5,10 @@
   sent to it, so client code runs unchanged.
 - `posthog_live`: a real server on 127.0.0.1, one per session (per xdist worker), reset
   before every test; `posthog_live_intercept` and `posthog_live_env` point clients at it.
+- `posthog_sidecar`: a server someone else runs (a container in CI), named by MOCK_POSTHOG_URL
+  (its control token in MOCK_POSTHOG_CONTROL_TOKEN): each test gets a namespace of its own,
+  fresh from the seed and dropped afterwards, so that `pytest -n 8` can share one server.
+  Skipped when MOCK_POSTHOG_URL is not set.
 - `@pytest.mark.posthog_fixtures("world.json", ..., extend=False)`: the test's own fixture
   files (relative to the test file), replacing the default world, or merged over it.
 
@@ -15,6 +19,10 @@ used, so the plugin costs nothing to test runs that use none.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,6 +34,8 @@ if TYPE_CHECKING:
     from mock_posthog.harness.live import LiveServer
 
 MARKER = "posthog_fixtures"
+SIDECAR_URL = "MOCK_POSTHOG_URL"
+SIDECAR_TOKEN = "MOCK_POSTHOG_CONTROL_TOKEN"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -103,6 +113,34 @@ def posthog_live_env(posthog_live: LiveServer, monkeypatch: pytest.MonkeyPatch) 
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     return variables
+
+
+@pytest.fixture
+def posthog_sidecar(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """The server at MOCK_POSTHOG_URL, in a namespace of this test's own: the same handle as
+    `posthog_live` (`base_url` carries the namespace's path prefix)."""
+    from mock_posthog.harness.live import ControlError, LiveServer
+
+    url = os.environ.get(SIDECAR_URL, "").strip()
+    if not url:
+        pytest.skip(
+            f"posthog_sidecar needs a running mock-posthog server: set {SIDECAR_URL} to its "
+            f"address (and {SIDECAR_TOKEN} to its control token, when it requires one)"
+        )
+    token = os.environ.get(SIDECAR_TOKEN, "").strip() or None
+    handle = LiveServer.connect(url, token, namespace=namespace_name(request.node.name))
+    try:
+        yield _fresh(handle, request)
+    finally:
+        with contextlib.suppress(ControlError):  # already gone: evicted, or idle too long
+            handle.control.call("DELETE", f"/namespaces/{handle.namespace}")
+
+
+def namespace_name(test_name: str) -> str:
+    """A name no other test (on any worker, in any job) picks: the test's name, made to fit
+    the naming rule, and random characters."""
+    readable = re.sub(r"[^a-z0-9_-]+", "-", test_name.lower()).strip("-")[:40]
+    return f"{readable}-{secrets.token_hex(6)}"
 
 
 Handle = TypeVar("Handle", "MockPostHog", "LiveServer")

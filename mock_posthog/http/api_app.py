@@ -18,7 +18,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from mock_posthog.contract.errors import ApiError
-from mock_posthog.http import faults, recording, routing, unrouted
+from mock_posthog.http import faults, namespace_selectors, recording, routing, unrouted
 from mock_posthog.http.answer import Answer, WSGIApp
 from mock_posthog.http.error_responses import (
     error_response,
@@ -27,31 +27,39 @@ from mock_posthog.http.error_responses import (
 )
 from mock_posthog.http.exchange import Exchange, answering
 from mock_posthog.http.instance import Instance
+from mock_posthog.http.namespaces import Namespaces
 from mock_posthog.http.payload import ApiRequest
 
 
 class ApiApp:
     """The WSGI app of a Flask app, answering `/api/` before Flask's dispatch."""
 
-    def __init__(self, app: Flask, instance: Instance, table: routing.RouteTable) -> None:
+    def __init__(self, app: Flask, namespaces: Namespaces, table: routing.RouteTable) -> None:
         self.flask_dispatch: WSGIApp = app.wsgi_app
         self.limits = (
             app.config["MAX_CONTENT_LENGTH"],
             app.config["MAX_FORM_MEMORY_SIZE"],
             app.config["MAX_FORM_PARTS"],
         )
-        self.instance, self.table = instance, table
+        self.namespaces, self.table = namespaces, table
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        instance = self.namespaces.default
+        if namespace_selectors.may_select(environ):
+            try:
+                name = namespace_selectors.take(environ)
+                if name is not None:
+                    instance = self.namespaces.instance(name)
+            except ApiError as error:
+                return error_response(error)(environ, start_response)
+            environ[namespace_selectors.INSTANCE] = instance  # for the control plane
         if not environ.get("PATH_INFO", "").startswith("/api/"):
             return self.flask_dispatch(environ, start_response)
-        began, moment = time.perf_counter(), self.instance.world.clock.now()
+        began, moment = time.perf_counter(), instance.world.clock.now()
         exchange = Exchange(self._request(environ), began, moment)
         with answering(exchange):
-            answer = self._answer(exchange)
-        self.instance.journal.record(
-            recording.recorded(self.instance.world.store, exchange, answer)
-        )
+            answer = self._answer(exchange, instance)
+        instance.journal.record(recording.recorded(instance.world.store, exchange, answer))
         if exchange.dropped:
             faults.drop_connection(environ)
         return answer(environ, start_response)
@@ -64,18 +72,18 @@ class ApiApp:
         request.max_content_length, request.max_form_memory_size, request.max_form_parts = limits
         return request
 
-    def _answer(self, exchange: Exchange) -> Answer:
+    def _answer(self, exchange: Exchange, instance: Instance) -> Answer:
         this = exchange.request
         matched = self.table.match(this.path)
         if matched is not None:
             exchange.route = routing.route_for(matched[0], this.method)
         try:
-            refused = faults.inject(self.instance.faults, exchange)
+            refused = faults.inject(instance.faults, exchange)
             if refused is not None:
                 return refused
             if matched is None:  # Flask's 404 in the envelope, or the OpenAPI document
                 return unrouted.answered(self.flask_dispatch, self.table, this.environ)
-            return routing.dispatch(exchange, self.instance, *matched)
+            return routing.dispatch(exchange, instance, *matched)
         except ApiError as error:
             return error_response(error)
         except HTTPException as error:

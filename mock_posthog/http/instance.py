@@ -13,8 +13,8 @@ from mock_posthog.world.world import World
 
 
 class Instance:
-    def __init__(self, settings: Settings) -> None:
-        self.world = World(settings)
+    def __init__(self, settings: Settings, seed: bytes | None = None) -> None:
+        self.world = World(settings, seed)
         secrets.watch(self.world.store)  # none of its secrets in the package's log
         self.journal = Journal(settings.journal_limit, settings.journal_bytes)
         self.faults = Faults()

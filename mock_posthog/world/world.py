@@ -14,10 +14,21 @@ from mock_posthog.world.store import Store
 
 
 class World:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, seed: bytes | None = None) -> None:
+        """A world seeded from the settings' fixtures; with `seed` (another world's, already
+        encoded), from those bytes instead, in memory: what a new namespace costs."""
         self.settings = settings
         self.clock = Clock()
         self.uuids = UuidSource(settings.uuid_seed)
+        if seed is not None:
+            self.seed = seed
+            self.store = Store()
+            self.store.restore(seed)
+        else:
+            self._seed_from_fixtures(settings)
+        self.ready = True
+
+    def _seed_from_fixtures(self, settings: Settings) -> None:
         with without_gc():  # a large world is many objects made at once
             seed_tables = _seed_tables(settings)
             # The records are this world's own, fresh from the files: no need to copy them.
@@ -26,7 +37,6 @@ class World:
             self.store = Store(settings.data)
             if not self.store.has_data:
                 self.store.replace(layout)
-        self.ready = True
 
     def reset(self) -> None:
         """Back to the seeded world and a running clock."""

@@ -75,12 +75,15 @@ def test_the_api_document_holds_no_control_route(client: FlaskClient) -> None:
 
 def test_every_control_operation_answers_as_documented(document: dict[str, Any]) -> None:
     """Each operation, on a fresh default world holding one fault, with its documented example:
-    its documented success status and a body that matches its documented schema."""
+    and one namespace beside it: its documented success status and a body that matches its
+    documented schema."""
     for method, path, operation in operations(document):
         client = make_app().test_client()
         added = client.post("/_mock/faults", json={"route": "plugins_list", "status": 503})
         assert added.status_code == 201
-        url = path.format(fault_id=1, plugin_config_id=1)
+        in_namespace = client.get("/_mock/health", headers={"X-Mock-PostHog-Namespace": "job-1"})
+        assert in_namespace.status_code == 200
+        url = path.format(fault_id=1, plugin_config_id=1, name="job-1")
         content = operation.get("requestBody", {}).get("content", {}).get("application/json")
         body = {"json": content["example"]} if content else {}
 

@@ -100,3 +100,45 @@ def test_the_health_check_fails_when_nothing_answers() -> None:
 
     assert failing.returncode == 1
     assert failing.stdout.startswith("http://127.0.0.1:9: not ready")
+
+
+def test_the_base_image_is_a_build_argument_declared_before_from() -> None:
+    names = [name for name, _ in instructions()]
+    assert names[:2] == ["ARG", "FROM"]
+    assert instruction("ARG") == "BASE_IMAGE=python:3.12-slim"
+    assert instruction("FROM") == "${BASE_IMAGE}"
+
+
+def test_the_dependencies_are_installed_in_a_layer_before_the_source() -> None:
+    steps = [(name, arguments) for name, arguments in instructions() if name in ("COPY", "RUN")]
+    assert steps[0] == ("COPY", "pyproject.toml ./")
+    assert "pip install -r requirements.txt" in steps[1][1]
+    assert steps[2:6] == [
+        ("COPY", "README.md ./"),
+        ("COPY", "schemas ./schemas"),
+        ("COPY", "fixtures ./fixtures"),
+        ("COPY", "mock_posthog ./mock_posthog"),
+    ]
+    assert "pip install --no-deps ." in steps[6][1]
+
+
+def test_the_image_runs_as_a_numeric_non_root_uid_that_owns_data() -> None:
+    user = instruction("USER")
+    assert user.isdigit() and int(user) != 0
+    setup = steps_running("useradd")
+    assert f"--uid {user}" in setup
+    assert f"chown {user}:0 /data" in setup
+
+
+def steps_running(command: str) -> str:
+    (found,) = [
+        arguments for name, arguments in instructions() if name == "RUN" and command in arguments
+    ]
+    return found
+
+
+def test_caches_virtualenvs_and_test_output_stay_out_of_the_build_context() -> None:
+    ignored = (DOCKERFILE.parent / ".dockerignore").read_text().splitlines()
+    for entry in (".mypy_cache", ".hypothesis", ".venv", ".pytest_cache", "build", "dist", ".git"):
+        assert entry in ignored
+    assert "**/__pycache__" in ignored
