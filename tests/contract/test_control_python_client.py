@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import typing
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +39,10 @@ def test_every_control_operation_is_generated(control_api: ModuleType) -> None:
     assert "add_fault" in generated
 
 
+NAMESPACE_HEADER, NAMESPACE = "X-Mock-PostHog-Namespace", "job-1"
+PATH_VALUES: dict[str, Any] = {"fault_id": 1, "plugin_config_id": 1, "name": NAMESPACE}
+
+
 def typed_body(function: Any, example: Any) -> Any:
     """The example as the generated type the operation's `body` takes: a model, or a list of
     models."""
@@ -58,8 +63,10 @@ def test_each_control_operation_answers_in_its_generated_type(
     app = make_app()
     added = app.test_client().post("/_mock/faults", json={"route": "plugins_list", "status": 503})
     assert added.status_code == 201
+    started = app.test_client().get("/_mock/health", headers={NAMESPACE_HEADER: NAMESPACE})
+    assert started.status_code == 200
     module = importlib.import_module(f"{PACKAGE}.api.mock_posthog_control.{operation_id}")
-    arguments = [1 for _ in range(path.count("{"))]  # fault 1, plugin config 1
+    arguments = [PATH_VALUES[name] for name in re.findall(r"\{(\w+)\}", path)]
     keywords: dict[str, Any] = {}
     content = operation.get("requestBody", {}).get("content", {}).get("application/json")
     if content is not None:

@@ -88,7 +88,7 @@ def control_script(document: dict[str, Any]) -> str:
     ]
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
-            url = json.dumps(path.format(fault_id=1, plugin_config_id=1))
+            url = json.dumps(path.format(fault_id=1, plugin_config_id=1, name="job-1"))
             content = operation.get("requestBody", {}).get("content", {})
             body = [json.dumps(content["application/json"]["example"])] if content else []
             (status, success), *_ = (
