@@ -164,24 +164,24 @@ def _serve(arguments: argparse.Namespace) -> int:
     except SettingsError as error:
         return _refuse(str(error))
     from mock_posthog.control.control_token import protection, refusal_message
-
-    guard = protection(settings)
-    if guard.refused:
-        return _refuse(refusal_message(settings.host))
-    held: IO[str] | None = None
-    if settings.data is not None:
-        try:
-            path = data_file.usable_path(settings.data)
-            held = data_file.lock(path)  # held until this process ends
-            settings = replace(settings, data=path)
-        except DataFileError as error:
-            return _refuse(f"refusing the data file: {error}")
     from mock_posthog.http.serving import listen
 
     try:
         listener = listen(settings.host, settings.port)
     except OSError as error:
         return _refuse(_listen_failure(settings.host, settings.port, error))
+    if protection(settings).refused:
+        listener.close()
+        return _refuse(refusal_message(settings.host))
+    held: IO[str] | None = None
+    if settings.data is not None:
+        try:
+            path = data_file.usable_path(settings.data)
+            held = data_file.lock(path)  # held until this process ends
+        except DataFileError as error:
+            listener.close()
+            return _refuse(f"refusing the data file: {error}")
+        settings = replace(settings, data=path)
     with listener:
         return _serve_on(settings, listener, held)
 

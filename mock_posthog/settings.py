@@ -235,10 +235,10 @@ class Settings:
         for name, option in options().items():
             raw = environ.get(variable(name))
             if raw is not None and raw != "":
-                values[name] = _read(option, raw, variable(name))
+                values[name] = _read(option, raw, f"{variable(name)}={raw!r}")
         for name, raw in (flags or {}).items():
             if raw is not None:
-                values[name] = _read(options()[name], raw, flag(name))
+                values[name] = _read(options()[name], raw, f"{flag(name)} {raw!r}")
         values.update({name: value for name, value in overrides.items() if value is not None})
         return replace(cls(), **_normalise(values))
 
@@ -261,22 +261,25 @@ def default_text(name: str) -> str:
     return option.default_text or str(getattr(Settings(), name))
 
 
-def _read(option: Option, raw: str, source: str) -> Any:
+def _read(option: Option, raw: str, given: str) -> Any:
     try:
         return option.parse(raw)
     except ValueError:
-        raise SettingsError(f"{source}={raw!r}: expected {option.accepts}") from None
+        raise SettingsError(f"{given}: expected {option.accepts}") from None
 
 
 def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
     """A warning for each MOCK_POSTHOG_* variable nobody reads, with the nearest known name."""
     environ = os.environ if environ is None else environ
     known = [variable(name) for name in options()] + list(OTHER_VARIABLES)
+    # Compared without the prefix, which every name shares.
+    suffixes = [name.removeprefix(ENV_PREFIX) for name in known]
     warnings = []
     for name in sorted(environ):
         if name.startswith(ENV_PREFIX) and name not in known:
-            nearest = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f" (did you mean {nearest[0]}?)" if nearest else ""
+            suffix = name.removeprefix(ENV_PREFIX)
+            nearest = difflib.get_close_matches(suffix, suffixes, n=1, cutoff=0.6)
+            hint = f" (did you mean {ENV_PREFIX}{nearest[0]}?)" if nearest else ""
             warnings.append(f"{name} is not a variable mock-posthog reads{hint}; it is ignored")
     return warnings
 
