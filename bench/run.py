@@ -41,7 +41,7 @@ ORG_ID = "00000000-0000-4000-8000-000000000001"
 PLUGINS = "/api/organizations/@current/plugins/"
 PLUGIN = PLUGINS + "1/"
 CONFIGS = "/api/projects/1/plugin_configs/"
-SECTIONS = ("startup", "inprocess", "throughput", "growth", "persistence", "memory")
+SECTIONS = ("startup", "inprocess", "throughput", "server", "growth", "persistence", "memory")
 START_TIMEOUT = 60.0
 
 # A fake AWS signature: moto reads the service (s3) from the credential scope, checks nothing.
@@ -702,6 +702,13 @@ def section_throughput(options: Options, report: Report) -> None:
                 runs=runs,
             )
         )
+
+
+def section_server(options: Options, report: Report) -> None:
+    """The WSGI server, against waitress and a raw WSGI callable (bench/server_section.py)."""
+    from server_section import section_server as measure
+
+    measure(options, report)
 
 
 def section_growth(options: Options, report: Report) -> None:

@@ -24,4 +24,12 @@ def test_the_benchmark_smoke_run_prints_its_table() -> None:
     assert lines[0].startswith("mock-posthog benchmark on ")
     assert lines[1].split()[:3] == ["section", "measurement", "median"]
     sections = {line.split("  ")[0] for line in lines[3:]}
-    assert sections == {"startup", "in-process", "throughput", "growth", "persistence", "memory"}
+    assert sections == {
+        "startup",
+        "in-process",
+        "throughput",
+        "server",
+        "growth",
+        "persistence",
+        "memory",
+    }
