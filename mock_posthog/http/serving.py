@@ -41,6 +41,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # in one of them, holding up its own request.
 THREADS = 8
 BACKLOG = 1024
+DROPPED = "mock-posthog fault: the connection was dropped"
 STOP_TIMEOUT = 5.0  # seconds the requests in flight get to finish at a stop
 _BASE_ENVIRON: dict[str, Any] = {
     "GATEWAY_INTERFACE": "CGI/1.1",
@@ -86,6 +87,7 @@ def serve(app: WSGIApp, listener: socket.socket, on_listening: Callable[[int], N
     def stopping(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    logging.getLogger("_granian.utils").addFilter(_not_a_dropped_connection)
     previous = {number: signal.signal(number, stopping) for number in _STOP_SIGNALS}
     try:
         worker = _native.WSGIWorker(
@@ -167,6 +169,12 @@ def _dropping_connections(app: WSGIApp) -> WSGIApp:
     return wsgi
 
 
+def _not_a_dropped_connection(record: logging.LogRecord) -> bool:
+    """granian logs an answer's failing body with its traceback; a dropped connection is a
+    fault asked for, which faults.py has noted already."""
+    return DROPPED not in record.getMessage()
+
+
 def _broken() -> Iterator[bytes]:
-    raise ConnectionAbortedError("mock-posthog fault: the connection was dropped")
+    raise ConnectionAbortedError(DROPPED)
     yield b""  # a generator: it raises when the server reads it, not when it is made

@@ -190,3 +190,18 @@ def test_reset_restores_the_seeded_world() -> None:
             plugins_url(served.url), params={"personal_api_key": API_KEY}, timeout=5
         )
         assert listed.json()["count"] == 3
+
+
+def test_a_dropped_connection_ends_before_a_whole_answer_and_logs_no_traceback() -> None:
+    with serving() as served:
+        added = requests.post(
+            f"{served.url}/_mock/faults", json={"route": "plugins_list", "drop": True}, timeout=5
+        )
+        assert added.status_code == 201
+        with pytest.raises((requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            requests.get(plugins_url(served.url), headers=AUTH, timeout=5)
+        assert requests.get(f"{served.url}/_mock/health", timeout=5).status_code == 200
+        assert served.stop() == 0
+        log = served.log_text()
+    assert "connection dropped" in log
+    assert "Traceback" not in log
