@@ -102,6 +102,10 @@ def main() -> None:
         with open(arguments.responses, encoding="utf-8") as stream:
             responses = json.load(stream)
         app = make_raw_app(responses) if arguments.raw else make_app(responses)
+    if arguments.threads:
+        from mock_posthog.http import serving
+
+        serving.THREADS = arguments.threads
     serve = serve_on_waitress if arguments.server == "waitress" else serve_as_mock_posthog_does
     serve(app, arguments.host, arguments.port)
 

@@ -48,7 +48,10 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
-    return int(arguments.run(arguments))
+    try:
+        return int(arguments.run(arguments))
+    except KeyboardInterrupt:  # Ctrl-C before `serve` listens, or during `check`: no traceback
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:
