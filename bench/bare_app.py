@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument(
         "--mock", action="store_true", help="mock-posthog's app (the default world)"
     )
+    parser.add_argument("--threads", type=int, help="Python threads under granian (to compare)")
     arguments = parser.parse_args()
     app: WSGIApp
     if arguments.mock:
