@@ -115,9 +115,17 @@ def serve(app: WSGIApp, listener: socket.socket, on_listening: Callable[[int], N
         )
         loop = asyncio.new_event_loop()  # never runs: WSGI calls are made from threads
         scheduler = _new_cbscheduler(loop, _callback(_dropping_connections(app)), True)
-        worker.serve_mtr(scheduler, loop, shutdown)  # returns at once; Rust serves
+        # The server's threads start with the stop signals blocked, so the kernel delivers
+        # them to this thread, whose wait they interrupt; the wait also wakes now and then,
+        # in case one is delivered elsewhere (Python runs handlers in this thread only).
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            worker.serve_mtr(scheduler, loop, shutdown)  # returns at once; Rust serves
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         on_listening(port)
-        stop.wait()
+        while not stop.wait(0.5):
+            pass
         shutdown.set()
         drained.wait(STOP_TIMEOUT)  # set once the server has finished its requests
         loop.close()
