@@ -45,6 +45,7 @@ SECTIONS = (
     "startup",
     "inprocess",
     "throughput",
+    "server",
     "growth",
     "persistence",
     "memory",
@@ -710,6 +711,13 @@ def section_throughput(options: Options, report: Report) -> None:
                 runs=runs,
             )
         )
+
+
+def section_server(options: Options, report: Report) -> None:
+    """The WSGI server, against waitress and a raw WSGI callable (bench/server_section.py)."""
+    from server_section import section_server as measure
+
+    measure(options, report)
 
 
 def section_growth(options: Options, report: Report) -> None:

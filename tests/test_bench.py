@@ -28,6 +28,7 @@ def test_the_benchmark_smoke_run_prints_its_table() -> None:
         "startup",
         "in-process",
         "throughput",
+        "server",
         "growth",
         "persistence",
         "memory",

@@ -1,10 +1,15 @@
-"""The HTTP server of `mock-posthog serve`: waitress, in this one process (the world lives in
-its memory), with a pool of threads.
+"""The HTTP server of `mock-posthog serve`: granian's Rust HTTP server and its WSGI interface,
+run in this one process (the world lives in its memory), the app called from a few Python
+threads.
 
-Chosen by measurement (bench/README.md): on two cores, with 10 keep-alive connections, a bare
-Flask app answers about three times as many requests under waitress as under werkzeug's
-development server, and it starts as fast. A latency fault sleeps in one thread and holds up
-only its own request.
+Chosen by measurement (bench/README.md): on two cores, with 10 keep-alive connections, the
+same app costs less than half the CPU per request under granian as under waitress with 16
+threads, and answers more requests a second; with hundreds of idle or slow connections open
+it still answers everyone, at no thread's cost. granian's own process manager runs the app in
+worker processes and, given port 0, cannot say which port was bound; so this module drives
+granian's worker in process instead, on a socket it binds itself: the port is known before
+the address is printed, a second server on a busy port is refused (no SO_REUSEPORT), and the
+signals, the exit status and the data file's lock are this process's.
 
 This module imports no more than the server, so that the benchmark's bare Flask app can run
 under exactly the same server.
@@ -12,95 +17,172 @@ under exactly the same server.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import socket
-from collections.abc import Callable, Iterable
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from types import FrameType
 from typing import Any
 
-from waitress.channel import ClientDisconnected
-from waitress.server import create_server
+from granian import _granian
+from granian._futures import _new_cbscheduler
+from granian.http import HTTP1Settings
+from granian.wsgi import Response, ResponseIterWrap
 
+# granian's compiled module; its type stubs lag behind it (2.8's worker also takes an IPC
+# handle and a metrics pair), so it is used untyped. The version is pinned in pyproject.toml.
+_native: Any = _granian
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-# Requests served at once. Measured on two cores with 10 keep-alive connections, 16 threads
-# use less CPU per request than 8 or 4 (a free thread is always waiting), for a bare Flask
-# app and for mock-posthog alike; a latency fault holds up only its own thread.
-THREADS = 16
+# Python threads that run the app. Measured on two cores with 10 keep-alive connections
+# (bench/README.md): more threads only take turns at the interpreter; a latency fault sleeps
+# in one of them, holding up its own request.
+THREADS = 8
+BACKLOG = 1024
+DROPPED = "mock-posthog fault: the connection was dropped"
 STOP_TIMEOUT = 5.0  # seconds the requests in flight get to finish at a stop
+_BASE_ENVIRON: dict[str, Any] = {
+    "GATEWAY_INTERFACE": "CGI/1.1",
+    "SCRIPT_NAME": "",
+    "SERVER_SOFTWARE": "mock-posthog (granian)",
+    "wsgi.errors": sys.stderr,
+    "wsgi.input_terminated": True,  # granian's input ends at the body's end
+    "wsgi.multiprocess": False,
+    "wsgi.multithread": True,
+    "wsgi.run_once": False,
+    "wsgi.version": (1, 0),
+}
 
 
-def serve(app: WSGIApp, host: str, port: int, on_listening: Callable[[int], None]) -> None:
-    """Serve `app` until SIGTERM or Ctrl-C. `on_listening` gets the port once the socket
-    accepts connections (port 0 picks a free one)."""
-    listener = _listen(host, port)
-    server = create_server(
-        _logging_requests(_dropping_connections(app)),
-        sockets=[listener],
-        threads=THREADS,
-        asyncore_use_poll=True,  # no select() limit on the number of connections
-    )
-    # Requests waiting for a thread are normal here, not worth a warning each.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    previous = signal.signal(signal.SIGTERM, _stop)
-    try:
-        on_listening(listener.getsockname()[1])
-        server.run()  # returns at SIGTERM or Ctrl-C, once the requests in flight are done
-    except (KeyboardInterrupt, SystemExit):  # before the loop started
-        server.task_dispatcher.shutdown(timeout=STOP_TIMEOUT)
-    finally:
-        server.close()
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """A listening socket on `host`, as werkzeug's server binds one: IPv6 when the host has
-    a colon, else IPv4 (so `localhost` is 127.0.0.1), on one port even when it was 0."""
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on `host`, IPv6 when the host has a colon, else IPv4 (so
+    `localhost` is 127.0.0.1), on one port even when it was 0. Raises socket.gaierror for a
+    host that does not resolve, OSError (EADDRINUSE) for a port in use: without SO_REUSEPORT
+    a second server cannot share the port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)[0][4]
     listener = socket.socket(family, socket.SOCK_STREAM)
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host.strip("[]"), port))
-        listener.listen(1024)
+        listener.bind(address)
+        listener.listen(BACKLOG)
     except OSError:
         listener.close()
         raise
     return listener
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
+def serve(app: WSGIApp, listener: socket.socket, on_listening: Callable[[int], None]) -> None:
+    """Serve `app` on `listener` until SIGINT or SIGTERM, whatever this process inherited for
+    them (a job started in the background of a shell ignores SIGINT). `on_listening` gets the
+    port once the socket accepts connections; the requests in flight finish before it
+    returns."""
+    port = listener.getsockname()[1]
+    stop, drained = threading.Event(), threading.Event()
+    shutdown = _native.WorkerSignal()
+    shutdown.add_cb(drained.set)
+
+    def stopping(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    logging.getLogger("_granian.utils").addFilter(_not_a_dropped_connection)
+    previous = {number: signal.signal(number, stopping) for number in _STOP_SIGNALS}
+    try:
+        worker = _native.WSGIWorker(
+            1,  # worker id
+            (None, _native.SocketHolder(listener.detach(), False, BACKLOG)),
+            None,  # no IPC: there is no parent process
+            1,  # Rust threads: the Python threads are the ceiling
+            512,  # Rust blocking threads
+            THREADS,
+            30,  # seconds before an idle Python thread ends
+            BACKLOG,  # requests waiting for a Python thread
+            "auto",  # HTTP/1.1, and HTTP/2 when a client asks for it
+            HTTP1Settings(),
+            None,
+            None,  # no static files
+            False,  # no TLS
+            None,
+            None,
+            None,
+            "tls13",
+            None,
+            [],
+            False,
+            (None, None),  # no metrics
+        )
+        loop = asyncio.new_event_loop()  # never runs: WSGI calls are made from threads
+        scheduler = _new_cbscheduler(loop, _callback(_dropping_connections(app)), True)
+        # The server's threads start with the stop signals blocked, so the kernel delivers
+        # them to this thread, whose wait they interrupt; the wait also wakes now and then,
+        # in case one is delivered elsewhere (Python runs handlers in this thread only).
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            worker.serve_mtr(scheduler, loop, shutdown)  # returns at once; Rust serves
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+        on_listening(port)
+        while not stop.wait(0.5):
+            pass
+        shutdown.set()
+        drained.wait(STOP_TIMEOUT)  # set once the server has finished its requests
+        loop.close()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _callback(app: WSGIApp) -> Callable[[Any, Any], int]:
+    """What granian calls for each request: the WSGI environ built from granian's scope on
+    a fixed base (not from os.environ, which holds the control token), the answer handed
+    back whole when it is a list."""
+    log = logging.getLogger("mock_posthog.access")
+    debug = log.isEnabledFor(logging.DEBUG)
+
+    def run(protocol: Any, scope: dict[str, Any]) -> int:
+        response = Response()
+        environ = _BASE_ENVIRON | scope
+        body = app(environ, response)
+        if isinstance(body, list):
+            protocol.response_bytes(response.status, response.headers, b"".join(body))
+        else:
+            protocol.response_iter(response.status, response.headers, ResponseIterWrap(body))
+        if debug:  # keys in the query string are redacted by the log filter (redaction.py)
+            query = environ.get("QUERY_STRING")
+            target = environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
+            log.debug('"%s %s" %s', environ.get("REQUEST_METHOD"), target, response.status)
+        return int(response.status)
+
+    return run
 
 
 def _dropping_connections(app: WSGIApp) -> WSGIApp:
     """A request that drops its connection (a fault, see faults.py) raises
-    ConnectionAbortedError; waitress then closes the socket and writes nothing."""
+    ConnectionAbortedError. granian offers no way to close a connection unanswered, so the
+    answer's body fails before its first byte: the server then closes the connection, and
+    the client sees it end before a whole response."""
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         try:
             return app(environ, start_response)
         except ConnectionAbortedError:
-            raise ClientDisconnected from None
+            start_response("500 Internal Server Error", [("Content-Length", "1")])
+            return _broken()
 
     return wsgi
 
 
-def _logging_requests(app: WSGIApp) -> WSGIApp:
-    """At DEBUG level (MOCK_POSTHOG_LOG_LEVEL=DEBUG), one line a request on stderr; waitress
-    writes none. Off by default: under load, sixteen threads queueing on the log's lock cut
-    the throughput by three quarters. Keys in the query string are redacted by the log filter
-    (redaction.py)."""
-    log = logging.getLogger("mock_posthog.access")
-    if not log.isEnabledFor(logging.DEBUG):
-        return app
+def _not_a_dropped_connection(record: logging.LogRecord) -> bool:
+    """granian logs an answer's failing body with its traceback; a dropped connection is a
+    fault asked for, which faults.py has noted already."""
+    return DROPPED not in record.getMessage()
 
-    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        def logged_start(status: str, headers: Any, *args: Any) -> Any:
-            query = environ.get("QUERY_STRING")
-            target = environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
-            log.debug('"%s %s" %s', environ.get("REQUEST_METHOD"), target, status.split(" ")[0])
-            return start_response(status, headers, *args)
 
-        return app(environ, logged_start)
-
-    return wsgi
+def _broken() -> Iterator[bytes]:
+    raise ConnectionAbortedError(DROPPED)
+    yield b""  # a generator: it raises when the server reads it, not when it is made

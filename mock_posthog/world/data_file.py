@@ -4,13 +4,16 @@ the new one, never half of one."""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import secrets
+import stat
 import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from tinydb.storages import Storage
@@ -28,7 +31,7 @@ class AtomicJSONStorage(Storage):
 
     def __init__(self, path: Path | None = None) -> None:
         super().__init__()
-        self.path = path
+        self.path = path = None if path is None else usable_path(path)
         self.memory: dict[str, Rows] = {}
         if path is not None and path.exists():
             self.memory = read_data_file(path) or {}
@@ -46,14 +49,99 @@ class AtomicJSONStorage(Storage):
             write_atomically(self.path, content)
 
 
+def usable_path(path: Path) -> Path:
+    """The file the state is written to: a symlink's target (a save renames over the target,
+    so the link stays a link), once it is known to be a regular file or a new one in a
+    writable directory. Checked with stat, which opens nothing: a FIFO would hang a read."""
+    target = path.resolve() if path.is_symlink() else path.absolute()
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot use it ({_reason(error)})") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise DataFileError(f"{path} is {_kind(mode)}, not a regular file")
+    folder = target.parent
+    if not folder.is_dir():
+        raise DataFileError(f"{path}: its directory {folder} does not exist")
+    # Saves write a file beside it and rename it over the old one.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DataFileError(f"{path}: its directory {folder} is not writable{_by_whom()}")
+    if mode is not None and not os.access(target, os.R_OK):
+        raise DataFileError(f"{path}: cannot read it (permission denied)")
+    return target
+
+
+def _by_whom() -> str:
+    """Who needs write access, and how to run as the directory's owner: in a container the
+    user is the image's, and the directory often a bind mount owned by the host's user."""
+    uid, gid = os.getuid(), os.getgid()
+    return (
+        f" by uid {uid} (gid {gid}), which this process runs as; give uid {uid} write access "
+        f"to it (chown {uid} on the host), or run the container as its owner with "
+        '--user "$(stat -c %u:%g DIRECTORY)"'
+    )
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
+
+
+def lock(path: Path) -> IO[str]:
+    """Hold `path` for this process: an exclusive flock on a lock file beside it, released
+    by the kernel when the process ends however it ends (a SIGKILLed server never blocks the
+    next start). The lock file keeps the holder's PID, for the message of the next one.
+    Keep the returned file open for as long as the data file is in use."""
+    holder = path.with_name(f".{path.name}.lock")
+    try:
+        stream = open(holder, "a+", encoding="utf-8")  # noqa: SIM115  (held for the server's life)
+    except OSError as error:
+        raise DataFileError(
+            f"{path}: cannot create its lock file {holder} ({_reason(error)})"
+        ) from None
+    try:
+        fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        stream.seek(0)
+        pid = stream.read().strip() or "unknown"
+        stream.close()
+        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise DataFileError(
+                f"{path} is in use by another mock-posthog server (PID {pid}); "
+                "one server per data file"
+            ) from None
+        raise DataFileError(f"{path}: cannot lock it ({_reason(error)})") from None
+    stream.seek(0)
+    stream.truncate()
+    stream.write(str(os.getpid()))
+    stream.flush()
+    return stream
+
+
 def read_data_file(path: Path) -> dict[str, Rows] | None:
     """The file's tables; None for a file of zero bytes, which TinyDB reads as empty."""
     try:
         content = path.read_bytes()
-        if not content:
-            return None
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot read it ({_reason(error)})") from None
+    if not content:
+        return None
+    try:
         data = orjson.loads(content)
-    except (OSError, orjson.JSONDecodeError) as error:
+    except orjson.JSONDecodeError as error:
         raise DataFileError(f"{path} is not a TinyDB JSON file: {error}") from None
     if not _is_tinydb_shape(data):
         raise DataFileError(
@@ -78,7 +166,13 @@ def _unfinished_save_prefix(path: Path) -> str:
 def _remove_unfinished_saves(path: Path) -> None:
     """Temporary files of saves that a kill interrupted before their rename."""
     for leftover in path.parent.glob(_unfinished_save_prefix(path) + "*"):
-        leftover.unlink(missing_ok=True)
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError as error:
+            raise DataFileError(
+                f"{path}: cannot remove {leftover.name}, left by an interrupted save "
+                f"({_reason(error)})"
+            ) from None
 
 
 def write_atomically(path: Path, content: bytes | Sequence[bytes]) -> None:

@@ -7,12 +7,32 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 START_TIMEOUT = 20
+COMMAND = (sys.executable, "-m", "mock_posthog")
+
+
+def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's variables without any MOCK_POSTHOG_* (the test says which it sets)."""
+    kept = {name: value for name, value in os.environ.items() if not name.startswith("MOCK_")}
+    return {**kept, **(extra or {})}
+
+
+def refused(
+    args: Sequence[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `mock-posthog ARGS` expecting it to end on its own (a refusal, --help)."""
+    return subprocess.run(
+        [*COMMAND, *args],
+        capture_output=True,
+        text=True,
+        env=environment(env),
+        timeout=START_TIMEOUT,
+    )
 
 
 @dataclass
@@ -33,9 +53,10 @@ class Served:
 def start(
     args: Sequence[str] = (),
     *,
-    command: Sequence[str] = (sys.executable, "-m", "mock_posthog"),
+    command: Sequence[str] = COMMAND,
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
+    preexec_fn: Callable[[], object] | None = None,
 ) -> Served:
     """Run `serve --port 0 ARGS` and wait for its first line, the address."""
     # The log goes to a file: a pipe nobody reads fills up and blocks the server.
@@ -47,6 +68,7 @@ def start(
         text=True,
         env={**os.environ, **(env or {})},
         cwd=cwd,
+        preexec_fn=preexec_fn,
     )
     assert process.stdout is not None
     first_line = process.stdout.readline().strip()

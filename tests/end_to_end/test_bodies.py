@@ -1,10 +1,13 @@
-"""Request bodies over a real socket, where the server (waitress) has read the body before
-the app runs and says it ends the input itself: a body with a Content-Length and a chunked
-one are read whole, and one over the limit is refused in PostHog's envelope either way."""
+"""Request bodies over a real socket, where the server hands the app a body it reads as it
+arrives and says it ends the input itself: a body with a Content-Length and a chunked one are
+read whole, and one over the limit is refused in PostHog's envelope either way, a declared
+length over it before a byte of the body is read."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -61,3 +64,24 @@ def test_a_body_over_the_limit_is_413(server: Served, chunked: bool) -> None:
     )
 
     assert (response.status_code, response.json()) == (413, TOO_LARGE)
+
+
+@pytest.mark.parametrize("path", [CONFIGS, "/_mock/snapshot"], ids=["api", "control-plane"])
+def test_a_declared_length_over_the_limit_is_413_before_the_body_is_sent(
+    server: Served, path: str
+) -> None:
+    """Headers announcing a huge body, and no body: the 413 comes without waiting for it."""
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"Authorization: {AUTH['Authorization']}\r\nContent-Type: application/json\r\n"
+        "Content-Length: 300000000\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(head.encode())
+        answer = http.client.HTTPResponse(connection)
+        answer.begin()
+        body = answer.read()
+
+    assert answer.status == 413
+    assert json.loads(body) == TOO_LARGE

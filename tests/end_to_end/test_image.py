@@ -215,8 +215,9 @@ def test_a_data_directory_it_cannot_write_stops_it_with_one_line(
     lines = own_lines(run.stderr)
     assert run.returncode == 2, run.stderr
     assert lines == [
-        "mock-posthog: cannot keep the data file /data/world.json: /data is not writable by "
-        f"uid {IMAGE_UID} (gid 0), which this process runs as; give uid {IMAGE_UID} write access "
+        "mock-posthog: refusing the data file: /data/world.json: its directory /data is not "
+        f"writable by uid {IMAGE_UID} (gid 0), which this process runs as; give uid {IMAGE_UID} "
+        "write access "
         f"to it (chown {IMAGE_UID} on the host), or run the container as its owner with "
         '--user "$(stat -c %u:%g DIRECTORY)"'
     ]

@@ -12,6 +12,11 @@ def test_a_stop_right_after_the_address_is_clean() -> None:
     codes = []
     for stop_signal in [signal.SIGINT, signal.SIGTERM] * 3:
         served = start()
-        codes.append(served.stop(stop_signal))
-        served.log.close()
+        try:
+            codes.append(served.stop(stop_signal))
+        finally:  # a server that did not stop is not left running
+            if served.process.poll() is None:
+                served.process.kill()
+                served.process.wait(timeout=10)
+            served.log.close()
     assert codes == [0] * 6

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.conftest import API_KEY, AUTH, ORG_ID
@@ -34,6 +36,47 @@ def test_first_line_is_the_address_and_the_default_world_answers() -> None:
             "Hello Source",
         ]
         assert served.stop() == 0
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback on this machine")
+@pytest.mark.parametrize("host", ["::1", "[::1]"])
+def test_an_ipv6_host_prints_its_address_in_brackets_and_answers(host: str) -> None:
+    with serving(["--host", host]) as served:
+        assert served.url.startswith("http://[::1]:")
+        port = int(served.url.rsplit(":", 1)[1])
+        assert port > 0
+        health = requests.get(f"{served.url}/_mock/health", timeout=5)
+        assert health.status_code == 200
+        assert served.stop() == 0
+
+
+def test_port_0_prints_the_port_it_picked_and_it_accepts_at_once() -> None:
+    with serving() as served:
+        port = int(served.url.rsplit(":", 1)[1])
+        assert port != 0
+        # No wait: the address is printed only once the socket accepts connections.
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+        assert requests.get(f"{served.url}/_mock/health", timeout=5).status_code == 200
+        assert served.stop() == 0
+
+
+def test_the_log_goes_to_stderr_and_stdout_holds_only_the_address() -> None:
+    with serving() as served:
+        assert requests.get(f"{served.url}/_mock/health", timeout=5).status_code == 200
+        assert served.stop() == 0
+        assert served.process.stdout is not None
+        assert served.process.stdout.read() == ""
+        assert "the control plane /_mock/ is open" in served.log_text()
 
 
 def test_writes_survive_sigterm_and_restart_on_the_same_data_file(tmp_path: Path) -> None:
@@ -147,3 +190,18 @@ def test_reset_restores_the_seeded_world() -> None:
             plugins_url(served.url), params={"personal_api_key": API_KEY}, timeout=5
         )
         assert listed.json()["count"] == 3
+
+
+def test_a_dropped_connection_ends_before_a_whole_answer_and_logs_no_traceback() -> None:
+    with serving() as served:
+        added = requests.post(
+            f"{served.url}/_mock/faults", json={"route": "plugins_list", "drop": True}, timeout=5
+        )
+        assert added.status_code == 201
+        with pytest.raises((requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            requests.get(plugins_url(served.url), headers=AUTH, timeout=5)
+        assert requests.get(f"{served.url}/_mock/health", timeout=5).status_code == 200
+        assert served.stop() == 0
+        log = served.log_text()
+    assert "connection dropped" in log
+    assert "Traceback" not in log

@@ -182,7 +182,8 @@ def live_get(server: LiveServer, path: str = PLUGINS) -> requests.Response:
 def test_a_dropped_connection_is_a_connection_error_to_requests(posthog_live: LiveServer) -> None:
     posthog_live.faults.add(route="plugins_list", drop=True, nth=1)
 
-    with pytest.raises(requests.ConnectionError):
+    # The connection closes before a whole response: the status line at most, no body.
+    with pytest.raises((requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
         live_get(posthog_live)
     assert live_get(posthog_live).status_code == 200
     statuses = [entry.status for entry in posthog_live.journal.entries()]

@@ -1,0 +1,42 @@
+"""`serve` stops cleanly on SIGINT and SIGTERM however it was started: a process started in
+the background of a non-interactive shell inherits SIGINT as ignored, and still stops on it,
+with its data file whole and holding every acknowledged write."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import AUTH, ORG_ID
+from tests.end_to_end.server import serving
+
+PLUGINS = f"/api/organizations/{ORG_ID}/plugins/"
+
+
+def ignore_sigint() -> None:
+    """As a shell's background job starts: SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_server_started_with_sigint_ignored_stops_on_it(
+    tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    data = tmp_path / "state.json"
+    with serving(["--data", str(data)], preexec_fn=ignore_sigint) as served:
+        created = requests.post(
+            served.url + PLUGINS,
+            json={"plugin_type": "source", "name": "before the stop"},
+            headers=AUTH,
+            timeout=5,
+        )
+        assert created.status_code == 201
+
+        assert served.stop(stop_signal) == 0
+
+    saved = json.loads(data.read_text())
+    assert saved["plugins"][str(created.json()["id"])]["name"] == "before the stop"
