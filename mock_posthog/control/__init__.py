@@ -13,6 +13,7 @@ from mock_posthog.control import (  # noqa: F401  (each registers its routes on 
     journal_routes,
     plugin_config_routes,
     snapshot_routes,
+    state_routes,
     upstream_routes,
     world_routes,
 )

@@ -79,7 +79,7 @@ def posthog_live_server(posthog_live_args: list[str]) -> Iterator[LiveServer]:
     try:
         yield server
     finally:
-        server.stop()
+        server.close()
 
 
 @pytest.fixture

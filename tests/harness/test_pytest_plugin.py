@@ -107,7 +107,7 @@ def test_it_is_reset_before_each_test(posthog_live):
 
 @pytest.mark.posthog_fixtures("data/other.json")
 def test_the_marker_loads_into_the_live_server(posthog_live):
-    assert posthog_live.snapshot()["organizations"][0]["name"] == "Other Org"
+    assert posthog_live.export()["organizations"][0]["name"] == "Other Org"
 
 def test_client_code_reaches_the_live_server_unchanged(posthog_live_intercept):
     headers = {"Authorization": "Bearer phx_mock_personal_api_key"}
@@ -148,7 +148,7 @@ def test_live(posthog_live, n):
     requests.post(posthog_live.url(PLUGINS), json=SOURCE,
                   headers={"Authorization": f"Bearer {posthog_live.api_key}"})
     assert posthog_live.call_count("POST") == 1
-    assert len(posthog_live.snapshot()["plugins"]) == 4
+    assert len(posthog_live.export()["plugins"]) == 4
     record(f"live-{n}", posthog_live.base_url)
 
 @pytest.mark.parametrize("n", range(4))
