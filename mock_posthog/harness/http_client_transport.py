@@ -114,7 +114,10 @@ def _parse_request(data: bytes) -> tuple[str, str, list[tuple[str, str]], bytes]
         body = _unchunked(rest)
     else:
         body = rest[: int(names["content-length"])] if "content-length" in names else rest
-    return method, target, headers, body
+    # The body is read whole: its length is known, however it was sent.
+    framing = ("transfer-encoding", "content-length")
+    kept = [(name, value) for name, value in headers if name.lower() not in framing]
+    return method, target, [*kept, ("Content-Length", str(len(body)))] if body else kept, body
 
 
 def _unchunked(data: bytes) -> bytes:

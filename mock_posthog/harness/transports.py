@@ -22,6 +22,7 @@ from werkzeug.test import EnvironBuilder, TestResponse
 from werkzeug.wrappers import Request
 
 from mock_posthog.harness.intercept import DROPPED_MESSAGE, POSTHOG_HOSTS, intercept, rebase
+from mock_posthog.harness.strict import Guard
 
 TIMEOUT = 30.0
 # Set by the HTTP client itself, from the URL and the body it sends.
@@ -61,7 +62,7 @@ class Transport(ABC):
     @abstractmethod
     def intercept(
         self, hosts: tuple[str, ...] = POSTHOG_HOSTS, strict: bool = False
-    ) -> AbstractContextManager[None]:
+    ) -> AbstractContextManager[Guard]:
         """Client libraries' requests for `hosts` come here within the block."""
 
 
@@ -85,7 +86,7 @@ class InProcessTransport(Transport):
 
     def intercept(
         self, hosts: tuple[str, ...] = POSTHOG_HOSTS, strict: bool = False
-    ) -> AbstractContextManager[None]:
+    ) -> AbstractContextManager[Guard]:
         return intercept(self.send, hosts=hosts, strict=strict)
 
 
@@ -129,7 +130,7 @@ class HttpTransport(Transport):
 
     def intercept(
         self, hosts: tuple[str, ...] = POSTHOG_HOSTS, strict: bool = False
-    ) -> AbstractContextManager[None]:
+    ) -> AbstractContextManager[Guard]:
         return intercept(
             self.send, hosts=hosts, strict=strict, base_url=self.base_url, headers=self.headers
         )
