@@ -49,9 +49,7 @@ class MockPostHog(Handle):
         self.app = app or create_app(Settings(**settings))
         self.client = self.app.test_client(use_cookies=False)
         token = self.instance.world.settings.required_control_token
-        transport = InProcessTransport(
-            self.client, base_url, headers=headers, control_token=token
-        )
+        transport = InProcessTransport(self.client, base_url, headers=headers, control_token=token)
         super().__init__(transport, api_key)
 
     # What only this process reaches.

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mock_posthog.harness.intercept import Send
+from mock_posthog.harness.hosts import Send
 from mock_posthog.harness.strict import Guard
 
 
@@ -25,7 +25,9 @@ def patch(send: Send, guard: Guard) -> Iterator[None]:
     base, tls = http.client.HTTPConnection, http.client.HTTPSConnection
     originals = (base.putrequest, base.connect, tls.connect)
 
-    def putrequest(connection: http.client.HTTPConnection, method: str, url: str, *args: Any, **kwargs: Any) -> None:
+    def putrequest(
+        connection: http.client.HTTPConnection, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> None:
         # `connect` comes after, from the first write: it needs to know where this goes.
         connection._mock_posthog_request = (method, _whole_url(connection, url))  # type: ignore[attr-defined]
         originals[0](connection, method, url, *args, **kwargs)
@@ -42,7 +44,7 @@ def patch(send: Send, guard: Guard) -> Iterator[None]:
 
         return connect
 
-    base.putrequest = putrequest  # type: ignore[method-assign]
+    base.putrequest = putrequest  # type: ignore[method-assign, assignment]
     base.connect = connect_to(originals[1])  # type: ignore[method-assign]
     tls.connect = connect_to(originals[2])  # type: ignore[method-assign]
     try:
@@ -108,7 +110,9 @@ def _parse_request(data: bytes) -> tuple[str, str, list[tuple[str, str]], bytes]
     head, _, rest = data.partition(b"\r\n\r\n")
     request_line, *lines = head.decode("latin-1").split("\r\n")
     method, target, _ = request_line.split(" ", 2)
-    headers = [(name.strip(), value.strip()) for name, _, value in (line.partition(":") for line in lines)]
+    headers = [
+        (name.strip(), value.strip()) for name, _, value in (line.partition(":") for line in lines)
+    ]
     names = {name.lower(): value for name, value in headers}
     if names.get("transfer-encoding", "").lower() == "chunked":
         body = _unchunked(rest)

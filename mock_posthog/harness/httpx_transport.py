@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from mock_posthog.harness.intercept import DROPPED_MESSAGE, Send, is_posthog, rebase
+from mock_posthog.harness.hosts import DROPPED_MESSAGE, Send, is_posthog, rebase
 from mock_posthog.harness.strict import Guard
 
 
@@ -99,6 +99,4 @@ class AsyncRebasingTransport(httpx.AsyncHTTPTransport):
         self.base_url, self.headers = base_url, headers
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await super().handle_async_request(
-            _rebased(request, self.base_url, self.headers)
-        )
+        return await super().handle_async_request(_rebased(request, self.base_url, self.headers))

@@ -12,23 +12,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from werkzeug.test import TestResponse
+from mock_posthog.harness import http_client_transport
+from mock_posthog.harness import strict as strict_mode
+from mock_posthog.harness.hosts import POSTHOG_HOSTS, Send
+from mock_posthog.harness.strict import Guard
 
-    from mock_posthog.harness.strict import Guard
-
-POSTHOG_HOSTS = ("app.posthog.com", "us.posthog.com", "eu.posthog.com")
-DROPPED_MESSAGE = "Server disconnected without sending a response."
 _CLIENT_LIBRARIES = {"requests": "requests_transport", "httpx": "httpx_transport"}
-
-# A transport's `send`: method, URL, headers, body in; the answer out (ConnectionAbortedError
-# when a fault drops the connection).
-Send = Callable[[str, str, Sequence[tuple[str, str]], bytes], "TestResponse"]
 
 
 @contextmanager
@@ -42,8 +34,6 @@ def intercept(
 ) -> Iterator[Guard]:
     """Route `hosts` to `send`; with the `base_url` of a live server, requests and httpx send
     there over their own sockets (with `headers` added), so timeouts and latency are real."""
-    from mock_posthog.harness import http_client_transport, strict as strict_mode
-
     guard = strict_mode.Guard(strict, hosts, base_url)
     with ExitStack() as stack:
         for library, module in _CLIENT_LIBRARIES.items():
@@ -54,14 +44,3 @@ def intercept(
         if strict:
             stack.enter_context(strict_mode.guard_sockets(guard))
         yield guard
-
-
-def is_posthog(url: str, hosts: tuple[str, ...]) -> bool:
-    return (urlsplit(str(url)).hostname or "") in hosts
-
-
-def rebase(url: str, base_url: str) -> str:
-    """`https://us.posthog.com/api/x?y` on `http://127.0.0.1:8010` gives
-    `http://127.0.0.1:8010/api/x?y`."""
-    parts = urlsplit(str(url))
-    return base_url.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")

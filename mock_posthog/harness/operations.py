@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from werkzeug.test import EnvironBuilder, TestResponse
 
 from mock_posthog.harness.control_client import Control, ControlClock, ControlFaults, ControlJournal
-from mock_posthog.harness.intercept import POSTHOG_HOSTS
+from mock_posthog.harness.hosts import POSTHOG_HOSTS
 from mock_posthog.harness.transports import Transport
 from mock_posthog.http.journal import Entry
 from mock_posthog.world import snapshots
@@ -82,7 +82,7 @@ class Handle:
             json=json,
             data=data,
             query_string=parts.query if query is None else query,
-            headers=sent,
+            headers=list(sent.items()),
         ).get_request()
         query_string = built.query_string.decode("ascii")
         url = origin + parts.path + (f"?{query_string}" if query_string else "")
@@ -154,10 +154,14 @@ class Handle:
 
     def publish_release(self, url: str, tag: str, files: Mapping[str, Any]) -> None:
         """A new latest release of the plugin at `url`, as if pushed to GitHub, GitLab or npm."""
-        self.control.call("POST", "/upstream/releases", {"url": url, "tag": tag, "files": dict(files)})
+        self.control.call(
+            "POST", "/upstream/releases", {"url": url, "tag": tag, "files": dict(files)}
+        )
 
     def set_unreachable(self, url: str, unreachable: bool = True) -> None:
-        self.control.call("POST", "/upstream/reachability", {"url": url, "unreachable": unreachable})
+        self.control.call(
+            "POST", "/upstream/reachability", {"url": url, "unreachable": unreachable}
+        )
 
     def set_repository(self, entries: list[dict[str, Any]]) -> None:
         """The plugin repository list that GET plugins/repository passes through."""

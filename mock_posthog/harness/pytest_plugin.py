@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 MARKER = "posthog_fixtures"
 INTERCEPT_MARKER = "posthog_intercept"
-_GUARD = pytest.StashKey["Guard"]()
+_GUARD: pytest.StashKey[Guard] = pytest.StashKey()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -13,7 +13,7 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
-from mock_posthog.harness.intercept import DROPPED_MESSAGE, Send, is_posthog, rebase
+from mock_posthog.harness.hosts import DROPPED_MESSAGE, Send, is_posthog, rebase
 from mock_posthog.harness.strict import Guard
 
 
@@ -52,7 +52,10 @@ class MockAdapter(BaseAdapter):
             answer = self.send_to_mock(
                 str(request.method),
                 str(request.url),
-                list(request.headers.items()),
+                [
+                    (name, value.decode("latin-1") if isinstance(value, bytes) else value)
+                    for name, value in request.headers.items()
+                ],
                 _body_bytes(request.body),
             )
         except ConnectionAbortedError as error:

@@ -107,8 +107,8 @@ def guard_sockets(guard: Guard) -> Iterator[None]:
         return original_connect_ex(sock, address)
 
     socket.getaddrinfo = lookup
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign, assignment]
     try:
         yield
     finally:

@@ -21,7 +21,8 @@ from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, TestResponse
 from werkzeug.wrappers import Request
 
-from mock_posthog.harness.intercept import DROPPED_MESSAGE, POSTHOG_HOSTS, intercept, rebase
+from mock_posthog.harness.hosts import DROPPED_MESSAGE, POSTHOG_HOSTS, rebase
+from mock_posthog.harness.intercept import intercept
 from mock_posthog.harness.strict import Guard
 
 TIMEOUT = 30.0
@@ -148,4 +149,3 @@ def _test_response(
     headers = Headers(list(answer.headers.items()))
     request = Request(EnvironBuilder(url, method=method).get_environ())
     return TestResponse([content], f"{status} {reason}", headers, request)
-
