@@ -68,10 +68,12 @@ class LiveServer(Handle):
         command: Sequence[str] = COMMAND,
         cwd: str | os.PathLike[str] | None = None,
         headers: Mapping[str, str] | None = None,
+        host: str | None = "127.0.0.1",
     ) -> LiveServer:
         """Start `command serve --host 127.0.0.1 --port 0 ARGUMENTS` and wait for its address.
         MOCK_POSTHOG_* variables of this process are not passed on: the server is configured
-        by `arguments`, `env` (added to this process's other variables) and `data_file`."""
+        by `arguments`, `env` (added to this process's other variables), `data_file` and
+        `host` (None: no --host, so the server's default or `env` says)."""
         environment = {
             name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)
         }
@@ -81,7 +83,7 @@ class LiveServer(Handle):
         # The log goes to a file: a pipe nobody reads fills up and blocks the server.
         log = tempfile.TemporaryFile("w+", prefix="mock-posthog-", suffix=".log")  # noqa: SIM115
         process = subprocess.Popen(
-            [*command, "serve", "--host", "127.0.0.1", "--port", "0", *arguments],
+            [*command, "serve", *(["--host", host] if host else []), "--port", "0", *arguments],
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
