@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import urllib.request
 
 import httpx
 import pytest
