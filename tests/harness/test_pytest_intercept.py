@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness.test_pytest_plugin import write_tests
+from tests.harness.test_pytest_plugin import run_tests
 
 pytest_plugins = ["pytester"]
 
@@ -58,9 +58,7 @@ def test_urllib_reaches_the_live_server(posthog_live_intercept):
 
 
 def test_urllib_and_http_client_reach_the_mock(pytester: pytest.Pytester) -> None:
-    write_tests(pytester, "test_intercepted", INTERCEPTED)
-
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_tests(pytester, "test_intercepted", INTERCEPTED)
 
     result.assert_outcomes(passed=5)
 
@@ -104,9 +102,7 @@ def test_the_live_server_itself_stays_reachable(posthog_live_intercept):
 def test_strict_mode_fails_every_request_that_does_not_reach_the_mock(
     pytester: pytest.Pytester,
 ) -> None:
-    write_tests(pytester, "test_strict", STRICT)
-
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_tests(pytester, "test_strict", STRICT)
 
     result.assert_outcomes(passed=2, failed=4)
     result.stdout.fnmatch_lines_random(
@@ -140,9 +136,7 @@ def test_a_marker_turns_it_off(posthog_intercept):
 
 
 def test_a_conftest_fixture_makes_every_test_strict(pytester: pytest.Pytester) -> None:
-    write_tests(pytester, "test_strict_fixture", STRICT_BY_FIXTURE)
-
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_tests(pytester, "test_strict_fixture", STRICT_BY_FIXTURE)
 
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(

@@ -40,6 +40,12 @@ def write_tests(pytester: pytest.Pytester, name: str, body: str) -> None:
     (pytester.path / "data" / "other.json").write_text(json.dumps(WORLD))
 
 
+def run_tests(pytester: pytest.Pytester, name: str, body: str, *options: str) -> pytest.RunResult:
+    """`body` as the test file `name`, run by pytest in a subprocess."""
+    write_tests(pytester, name, body)
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *options)
+
+
 IN_PROCESS = """
 def test_a_change_is_seen_by_the_store_and_journal(posthog):
     created = posthog.post(PLUGINS, json=SOURCE)
@@ -77,9 +83,7 @@ def test_a_missing_call_lists_the_near_misses(posthog):
 
 
 def test_the_in_process_fixture_marker_and_interception(pytester: pytest.Pytester) -> None:
-    write_tests(pytester, "test_in_process", IN_PROCESS)
-
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_tests(pytester, "test_in_process", IN_PROCESS)
 
     result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(
@@ -130,9 +134,7 @@ def test_a_subprocess_finds_the_server_in_its_environment(posthog_live_env):
 def test_the_live_fixture_its_reset_marker_interception_and_environment(
     pytester: pytest.Pytester,
 ) -> None:
-    write_tests(pytester, "test_live", LIVE)
-
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_tests(pytester, "test_live", LIVE)
 
     result.assert_outcomes(passed=5)
 
@@ -159,11 +161,10 @@ def test_in_process(posthog, n):
 
 
 def test_each_xdist_worker_has_its_own_server(pytester: pytest.Pytester) -> None:
-    write_tests(pytester, "test_parallel", XDIST)
     records = pytester.mkdir("records")
     pytester._monkeypatch.setenv("RECORDS", str(records))
 
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result = run_tests(pytester, "test_parallel", XDIST, "-n", "2")
 
     result.assert_outcomes(passed=8)
     servers: dict[str, set[str]] = {}
