@@ -15,9 +15,8 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Self
-from urllib.parse import urlsplit
 
-from werkzeug.test import EnvironBuilder, TestResponse
+from werkzeug.test import TestResponse
 
 from mock_posthog.harness.control_client import Control, ControlClock, ControlFaults, ControlJournal
 from mock_posthog.harness.hosts import POSTHOG_HOSTS
@@ -73,20 +72,9 @@ class Handle:
         key = self.api_key if api_key is _DEFAULT else api_key
         sent = {"Authorization": f"Bearer {key}"} if key else {}
         sent.update(headers or {})
-        parts = urlsplit(self.url(path))
-        origin = f"{parts.scheme}://{parts.netloc}"
-        built = EnvironBuilder(
-            parts.path,
-            base_url=origin,
-            method=method,
-            json=json,
-            data=data,
-            query_string=parts.query if query is None else query,
-            headers=list(sent.items()),
-        ).get_request()
-        query_string = built.query_string.decode("ascii")
-        url = origin + parts.path + (f"?{query_string}" if query_string else "")
-        return self.transport.send(method, url, list(built.headers.items()), built.get_data())
+        return self.transport.open(
+            method, self.url(path), json=json, data=data, query=query, headers=sent
+        )
 
     def get(self, path: str, **options: Any) -> TestResponse:
         return self.request("GET", path, **options)
