@@ -38,7 +38,7 @@ class Control:
         headers = [("Content-Type", "application/json")] if body else []
         if self.transport.control_token:
             headers.append((TOKEN_HEADER, self.transport.control_token))
-        answer = self.transport.send(method, f"/_mock{path}", headers, body)
+        answer = self.transport.control(method, f"/_mock{path}", headers, body)
         if answer.status_code >= 400:
             detail = answer.get_data().decode("utf-8", "replace")
             raise ControlError(f"{method} /_mock{path} answered {answer.status_code}: {detail}")

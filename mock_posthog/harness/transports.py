@@ -9,6 +9,8 @@ request, control or API: a namespace, say, is `headers={"X-Mock-PostHog-Namespac
 from __future__ import annotations
 
 import http.client
+import io
+import sys
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
@@ -85,6 +87,10 @@ class Transport(ABC):
         whole = origin + parts.path + (f"?{query_string}" if query_string else "")
         return self.send(method, whole, list(built.headers.items()), built.get_data())
 
+    def control(self, method: str, path: str, headers: HeaderList, body: bytes) -> TestResponse:
+        """A request for the control plane (`path` under /_mock/), as `send` sends it."""
+        return self.send(method, path, headers, body)
+
     @abstractmethod
     def _send(self, method: str, url: str, headers: HeaderList, body: bytes) -> TestResponse: ...
 
@@ -128,6 +134,46 @@ class InProcessTransport(Transport):
             headers=[(name, value) for name, value in headers if name.lower() != "host"],
             data=body,
         )
+
+    def control(self, method: str, path: str, headers: HeaderList, body: bytes) -> TestResponse:
+        """Straight into the app's WSGI callable: a control request needs none of what the
+        test client adds (cookies, redirects, a full environ), and a test's setup makes one or
+        two of them, so this halves what the handle costs a test."""
+        path_info, _, query = path.partition("?")
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path_info,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "localhost",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in [*headers, *self.headers.items()]:
+            key = name.upper().replace("-", "_")
+            environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
+        started: list[Any] = []
+
+        def start_response(status: str, fields: list[tuple[str, str]], *_: Any) -> Any:
+            started.append((status, fields))
+
+        answer = self.client.application(environ, start_response)
+        try:
+            content = b"".join(answer)
+        finally:
+            getattr(answer, "close", lambda: None)()
+        status, fields = started[0][0], started[0][1]
+        return TestResponse([content], status, Headers(fields), Request(environ))
 
     def intercept(
         self, hosts: tuple[str, ...] = POSTHOG_HOSTS, strict: bool = False
