@@ -55,26 +55,16 @@ class Handle:
         return self.transport.url(path)
 
     def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        data: Any = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        api_key: Any = _DEFAULT,
+        self, method: str, path: str, *, api_key: Any = _DEFAULT, **options: Any
     ) -> TestResponse:
         """`path` under the base URL (or a whole URL); the handle's API key goes in the
-        Authorization header unless `api_key` says another, or None for none. `json`, `data`
-        (a dict is a form; with files, multipart) and `query` are encoded as the Flask test
-        client encodes them."""
+        Authorization header unless `api_key` says another, or None for none. `options` are
+        `Transport.open`'s: `json`, `data` (a dict is a form; with files, multipart), `query`
+        and `headers`, encoded as the Flask test client encodes them."""
         key = self.api_key if api_key is _DEFAULT else api_key
         sent = {"Authorization": f"Bearer {key}"} if key else {}
-        sent.update(headers or {})
-        return self.transport.open(
-            method, self.url(path), json=json, data=data, query=query, headers=sent
-        )
+        sent.update(options.pop("headers", None) or {})
+        return self.transport.open(method, self.url(path), headers=sent, **options)
 
     def get(self, path: str, **options: Any) -> TestResponse:
         return self.request("GET", path, **options)
