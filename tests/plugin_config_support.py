@@ -1,12 +1,10 @@
-"""Worlds and request helpers shared by the plugin-config tests."""
+"""Request helpers and the default world's configs shared by the plugin-config tests (worlds
+are built with tests/worlds.py)."""
 
 from __future__ import annotations
 
-import copy
 import io
-import json
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +13,8 @@ from flask.testing import FlaskClient
 
 from mock_posthog.posthog import activity
 from mock_posthog.world.world import World
-from tests.conftest import make_app
+from tests.worlds import app_from_tables, default_tables
 
-DEFAULT_WORLD = Path(__file__).resolve().parent.parent / "fixtures" / "default.json"
 SECRET = "**************** POSTHOG SECRET FIELD ****************"
 SCOPED_KEY = "phx_mock_scoped_read_key"
 FROZEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -52,25 +49,9 @@ CONFIG_2 = {
 }
 
 
-@cache
-def _default_tables() -> str:
-    return DEFAULT_WORLD.read_text("utf-8")
-
-
-def default_tables() -> dict[str, Any]:
-    """The default world as a fixture file's data, to change before loading."""
-    return copy.deepcopy(json.loads(_default_tables()))
-
-
-def app_with(tmp_path: Path, tables: dict[str, Any]) -> Flask:
-    path = tmp_path / "world.json"
-    path.write_text(json.dumps(tables), "utf-8")
-    return make_app(fixtures=(path,))
-
-
 def client_with(tmp_path: Path, tables: dict[str, Any], *, frozen: bool = False) -> FlaskClient:
     """A client of a world loaded from `tables`, its clock frozen at FROZEN if asked."""
-    app = app_with(tmp_path, tables)
+    app = app_from_tables(tmp_path, tables)
     if frozen:
         world_of(app).clock.freeze(FROZEN)
     return app.test_client()

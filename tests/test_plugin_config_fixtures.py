@@ -10,7 +10,8 @@ import pytest
 
 from mock_posthog.world.fixtures import FixtureError, load_files, parse
 from tests.conftest import AUTH, CONFIGS
-from tests.plugin_config_support import SECRET, client_with, default_tables
+from tests.plugin_config_support import SECRET, client_with
+from tests.worlds import default_tables
 
 
 def drop_team_and_plugin(tables: dict[str, Any]) -> None:

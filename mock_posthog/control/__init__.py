@@ -14,6 +14,7 @@ from mock_posthog.control import (  # noqa: F401  (each registers its routes on 
     namespace_routes,
     plugin_config_routes,
     snapshot_routes,
+    state_routes,
     ui,
     upstream_routes,
     world_routes,

@@ -25,6 +25,7 @@ _STATE = {
     "required": ["status", "tables"],
     "properties": {"status": {"type": "string"}, "tables": _TABLES},
 }
+_EXACT_STATE = {"type": "object", "additionalProperties": {"type": "object"}}
 _UPSTREAM_URL = "https://github.com/PostHog/posthog-plugin-geoip"
 # Copied, not referred to: generators resolve references to components, not to their parts.
 _RELEASE_FIELDS = schemas.document("upstream_release.json")["properties"]
@@ -230,6 +231,17 @@ OPERATIONS: dict[str, ControlOperation] = {
         _STATE,
         request=_FIXTURES,
         example={"organizations": [], "projects": [], "users": []},
+        errors=(400,),
+    ),
+    "mock_control.state": ControlOperation(
+        "The store's exact state (ids and id sequences too), for PUT /_mock/state.",
+        _EXACT_STATE,
+    ),
+    "mock_control.restore_state": ControlOperation(
+        "Put back a state that GET /_mock/state gave (a bad body changes nothing).",
+        _STATE,
+        request=_EXACT_STATE,
+        example={"organizations": {}},
         errors=(400,),
     ),
     "mock_control.upstream_state": ControlOperation(

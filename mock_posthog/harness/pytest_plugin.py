@@ -1,8 +1,12 @@
 """pytest fixtures for code that talks to PostHog; installing mock-posthog registers them.
 
 - `posthog`: the in-process handle (no socket), on a fresh default world for every test.
-- `posthog_intercept`: the same, with `requests` and `httpx` calls to app./us./eu.posthog.com
-  sent to it, so client code runs unchanged.
+- `posthog_intercept`: the same, with `requests`, `httpx`, `urllib.request` and `http.client`
+  calls to app./us./eu.posthog.com sent to it, so client code runs unchanged.
+- strict interception: `@pytest.mark.posthog_intercept(strict=True)` on a test, or a
+  `posthog_intercept_strict` fixture returning True in a conftest.py: within the intercepting
+  fixtures, a request for any other host, or one to a PostHog host that did not reach the
+  mock, raises naming its URL, and fails the test even when the code caught the error.
 - `posthog_live`: a real server on 127.0.0.1, one per session (per xdist worker), reset
   before every test; `posthog_live_intercept` and `posthog_live_env` point clients at it.
 - `posthog_sidecar`: a server someone else runs (a container in CI), named by MOCK_POSTHOG_URL
@@ -23,7 +27,8 @@ import contextlib
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,10 +37,13 @@ import pytest
 if TYPE_CHECKING:
     from mock_posthog.harness.handle import MockPostHog
     from mock_posthog.harness.live import LiveServer
+    from mock_posthog.harness.strict import Guard
 
 MARKER = "posthog_fixtures"
 SIDECAR_URL = "MOCK_POSTHOG_URL"
 SIDECAR_TOKEN = "MOCK_POSTHOG_CONTROL_TOKEN"
+INTERCEPT_MARKER = "posthog_intercept"
+_GUARD: pytest.StashKey[Guard] = pytest.StashKey()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,6 +52,11 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(*paths, extend=False): load these fixture files (relative to the test file) "
         "into mock-posthog's world for this test; with extend=True, merge them over the "
         "default world instead of replacing it.",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{INTERCEPT_MARKER}(strict=False): with strict=True, the posthog_intercept fixtures "
+        "fail the test on any request that does not reach mock-posthog, naming its URL.",
     )
 
 
@@ -67,10 +80,18 @@ def posthog(posthog_session: MockPostHog, request: pytest.FixtureRequest) -> Moc
     return _fresh(posthog_session, request)
 
 
+@pytest.fixture(scope="session")
+def posthog_intercept_strict() -> bool:
+    """Whether the intercepting fixtures are strict unless a test's marker says otherwise."""
+    return False
+
+
 @pytest.fixture
-def posthog_intercept(posthog: MockPostHog) -> Iterator[MockPostHog]:
-    """`posthog`, with requests/httpx calls to PostHog's hosts sent to it."""
-    with posthog.intercept():
+def posthog_intercept(
+    posthog: MockPostHog, posthog_intercept_strict: bool, request: pytest.FixtureRequest
+) -> Iterator[MockPostHog]:
+    """`posthog`, with requests/httpx/urllib/http.client calls to PostHog's hosts sent to it."""
+    with _intercepting(posthog, posthog_intercept_strict, request):
         yield posthog
 
 
@@ -89,7 +110,7 @@ def posthog_live_server(posthog_live_args: list[str]) -> Iterator[LiveServer]:
     try:
         yield server
     finally:
-        server.stop()
+        server.close()
 
 
 @pytest.fixture
@@ -99,9 +120,12 @@ def posthog_live(posthog_live_server: LiveServer, request: pytest.FixtureRequest
 
 
 @pytest.fixture
-def posthog_live_intercept(posthog_live: LiveServer) -> Iterator[LiveServer]:
-    """`posthog_live`, with requests/httpx calls to PostHog's hosts sent to it."""
-    with posthog_live.intercept():
+def posthog_live_intercept(
+    posthog_live: LiveServer, posthog_intercept_strict: bool, request: pytest.FixtureRequest
+) -> Iterator[LiveServer]:
+    """`posthog_live`, with requests/httpx/urllib/http.client calls to PostHog's hosts sent
+    to it."""
+    with _intercepting(posthog_live, posthog_intercept_strict, request):
         yield posthog_live
 
 
@@ -144,6 +168,29 @@ def namespace_name(test_name: str) -> str:
 
 
 Handle = TypeVar("Handle", "MockPostHog", "LiveServer")
+
+
+@contextmanager
+def _intercepting(handle: Handle, strict: bool, request: pytest.FixtureRequest) -> Iterator[None]:
+    marker = request.node.get_closest_marker(INTERCEPT_MARKER)
+    if marker is not None:
+        strict = bool(marker.kwargs.get("strict", strict))
+    with handle.transport.intercept(strict=strict) as guard:
+        request.node.stash[_GUARD] = guard
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A test whose code caught a strict refusal fails all the same."""
+    report = yield
+    guard = item.stash.get(_GUARD, None)
+    if report.when == "call" and report.passed and guard is not None and guard.refused:
+        report.outcome = "failed"
+        report.longrepr = "\n".join(guard.refused)
+    return report
 
 
 def _fresh(handle: Handle, request: pytest.FixtureRequest) -> Handle:

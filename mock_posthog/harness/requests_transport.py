@@ -1,4 +1,4 @@
-"""The `requests` side of `transport.intercept`: every Session hands PostHog's hosts to an
+"""The `requests` side of `intercept.intercept`: every Session hands PostHog's hosts to an
 adapter that answers in-process or sends to the live server."""
 
 from __future__ import annotations
@@ -9,23 +9,26 @@ from contextlib import contextmanager
 from typing import Any
 
 import requests
-from flask.testing import FlaskClient
 from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
-from mock_posthog.harness.transport import DROPPED_MESSAGE, is_posthog, rebase, send_in_process
+from mock_posthog.harness.hosts import DROPPED_MESSAGE, Send, is_posthog, rebase
+from mock_posthog.harness.strict import Guard
 
 
 @contextmanager
 def patch(
-    client: FlaskClient | None, base_url: str | None, hosts: tuple[str, ...]
+    send: Send, base_url: str | None, headers: dict[str, str], guard: Guard
 ) -> Iterator[None]:
-    adapter = FlaskAdapter(client) if client is not None else RebasingAdapter(str(base_url))
+    adapter = MockAdapter(send) if base_url is None else RebasingAdapter(base_url, headers)
     original = requests.Session.get_adapter
 
     def get_adapter(session: requests.Session, url: str) -> BaseAdapter:
-        return adapter if is_posthog(url, hosts) else original(session, url)
+        if is_posthog(url, guard.hosts):
+            return adapter
+        guard.check(url)
+        return original(session, url)
 
     requests.Session.get_adapter = get_adapter  # type: ignore[method-assign, assignment]
     try:
@@ -35,20 +38,24 @@ def patch(
         adapter.close()
 
 
-class FlaskAdapter(BaseAdapter):
-    def __init__(self, client: FlaskClient) -> None:
+class MockAdapter(BaseAdapter):
+    """Answers through a handle transport's `send`, without a socket."""
+
+    def __init__(self, send: Send) -> None:
         super().__init__()
-        self.client = client
+        self.send_to_mock = send
 
     def send(
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
     ) -> requests.Response:
         try:
-            answer = send_in_process(
-                self.client,
+            answer = self.send_to_mock(
                 str(request.method),
                 str(request.url),
-                list(request.headers.items()),
+                [
+                    (name, value.decode("latin-1") if isinstance(value, bytes) else value)
+                    for name, value in request.headers.items()
+                ],
                 _body_bytes(request.body),
             )
         except ConnectionAbortedError as error:
@@ -69,15 +76,17 @@ class FlaskAdapter(BaseAdapter):
 
 
 class RebasingAdapter(HTTPAdapter):
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, headers: dict[str, str]) -> None:
         super().__init__()
         self.base_url = base_url
+        self.headers = headers  # the live handle's own, sent with every request
 
     def send(
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
     ) -> requests.Response:
         request = request.copy()
         request.url = rebase(str(request.url), self.base_url)
+        request.headers.update(self.headers)
         return super().send(request, *args, **kwargs)
 
 

@@ -9,7 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import AUTH, CONFIGS, error
-from tests.plugin_config_support import client_with, client_without_access, default_tables
+from tests.plugin_config_support import client_with, client_without_access
+from tests.worlds import default_tables
 
 FRONTEND = f"{CONFIGS}1/frontend/"
 JAVASCRIPT = "application/javascript; charset=UTF-8"

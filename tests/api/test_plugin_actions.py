@@ -19,10 +19,9 @@ from tests.api.action_worlds import (
     OTHER_PLUGINS,
     SCOPED_KEY,
     app_with_world,
-    bearer,
 )
 from tests.conftest import AUTH, PLUGINS, error
-from tests.worlds import TAXONOMY
+from tests.worlds import TAXONOMY, bearer
 
 OLD_TAG = "7e9f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b"
 NEW_TAG = "c4f2a9e81b7d6053e2a1f9c8b7d6e5f4a3b2c1d0"

@@ -20,9 +20,9 @@ from tests.api.action_worlds import (
     NO_PROJECT_KEY,
     PROJECTLESS_ORG_ID,
     app_with_world,
-    bearer,
 )
 from tests.conftest import AUTH, ORG_ID, PLUGINS, error
+from tests.worlds import bearer
 
 ACTIVITY = PLUGINS + "activity/"
 ABSOLUTE_ACTIVITY = "http://localhost" + ACTIVITY

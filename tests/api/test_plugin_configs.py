@@ -19,15 +19,14 @@ from tests.plugin_config_support import (
     SCOPED_KEY,
     USER,
     activity_of_project_1,
-    app_with,
     client_with,
     client_without_access,
-    default_tables,
     with_scoped_key,
     with_second_project,
     world_of,
 )
 from tests.worlds import TAXONOMY as TAXONOMY_PLUGIN
+from tests.worlds import app_from_tables, default_tables
 
 
 @pytest.fixture
@@ -117,7 +116,7 @@ def test_delivery_rate_is_one_when_nothing_was_delivered(client: FlaskClient) ->
 def test_delivery_metrics_older_than_a_day_do_not_count(tmp_path: Path) -> None:
     tables = default_tables()
     tables["app_metrics"][0]["timestamp"] = "2024-04-30T11:59:00Z"
-    app = app_with(tmp_path, tables)
+    app = app_from_tables(tmp_path, tables)
     world_of(app).clock.freeze(FROZEN)
 
     body = app.test_client().get(f"{CONFIGS}1/", headers=AUTH).get_json()

@@ -18,10 +18,10 @@ from tests.plugin_config_support import (
     USER,
     activity_of_project_1,
     client_with,
-    default_tables,
     with_access_level,
     world_behind,
 )
+from tests.worlds import default_tables
 
 JOB = f"{CONFIGS}1/job/"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

@@ -17,10 +17,10 @@ from tests.plugin_config_support import (
     SCOPED_KEY,
     client_with,
     client_without_access,
-    default_tables,
     with_scoped_key,
     with_second_project,
 )
+from tests.worlds import default_tables
 
 LOGS = f"{CONFIGS}1/logs/"
 INSTANCE = "6c8d3b7e-0f5a-4b7e-9a1d-2f4e5c6b7a80"

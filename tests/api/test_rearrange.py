@@ -18,10 +18,10 @@ from tests.plugin_config_support import (
     activity_of_project_1,
     client_with,
     client_without_access,
-    default_tables,
     with_second_project,
     world_behind,
 )
+from tests.worlds import default_tables
 
 REARRANGE = f"{CONFIGS}rearrange/"
 

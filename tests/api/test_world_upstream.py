@@ -13,8 +13,8 @@ import requests
 from flask.testing import FlaskClient
 
 from mock_posthog import MockPostHog, Settings, create_app
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, ORG_ID, PLUGINS
-from tests.end_to_end.server import serving
 from tests.worlds import DEFAULT_FIXTURES
 
 REPOSITORY = PLUGINS + "repository/"
@@ -141,8 +141,8 @@ def test_serve_with_a_world_file_answers_the_repository_list(
 ) -> None:
     path = world_file(tmp_path)
 
-    with serving(["--fixtures", str(path)], env=environ) as served:
-        listed = requests.get(served.url + REPOSITORY, headers=AUTH, timeout=5)
+    with LiveServer.start(["--fixtures", str(path)], env=environ) as served:
+        listed = requests.get(served.base_url + REPOSITORY, headers=AUTH, timeout=5)
 
     assert listed.status_code == 200
     expected = [] if environ else DEFAULT_REPOSITORY

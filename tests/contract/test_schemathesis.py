@@ -26,8 +26,8 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from mock_posthog.contract.openapi import document
+from mock_posthog.harness.live import LiveServer
 from mock_posthog.posthog.api import ROUTES
-from tests.end_to_end.server import Served, serving
 
 API_KEY = "phx_mock_personal_api_key"
 # A longer hunt: MOCK_POSTHOG_FUZZ_EXAMPLES=500 python -m pytest tests/contract/test_schemathesis.py
@@ -65,14 +65,14 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> An
 
 @dataclass
 class Live:
-    served: Served
+    served: LiveServer
     session: requests.Session = field(default_factory=requests.Session)
     log_seen: int = 0
     changed: bool = False  # the world may differ from the seeded one
 
     @property
     def url(self) -> str:
-        return self.served.url
+        return self.served.base_url
 
     def new_log(self) -> str:
         """What the server logged since the last call (paths it logs may not be UTF-8)."""
@@ -86,7 +86,7 @@ class Live:
 @pytest.fixture(scope="module")
 def live() -> Iterator[Live]:
     started = time.monotonic()
-    with serving() as served:
+    with LiveServer.start() as served:
         live = Live(served)
         served_document = live.session.get(f"{live.url}/api/schema/", timeout=10).json()
         del served_document["servers"]

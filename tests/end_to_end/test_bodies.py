@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, error
-from tests.end_to_end.server import Served, serving
 
 BODY_LIMIT = 4096
 CONFIGS = "/api/projects/1/plugin_configs/"
@@ -25,8 +25,8 @@ TOO_LARGE = error(
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Served]:
-    with serving(env={"MOCK_POSTHOG_MAX_BODY_BYTES": str(BODY_LIMIT)}) as served:
+def server() -> Iterator[LiveServer]:
+    with LiveServer.start(env={"MOCK_POSTHOG_MAX_BODY_BYTES": str(BODY_LIMIT)}) as served:
         yield served
 
 
@@ -36,18 +36,18 @@ def chunks(body: bytes) -> Iterator[bytes]:
         yield body[start : start + 7]
 
 
-def last_journal_body(server: Served) -> object:
-    journal = requests.get(f"{server.url}/_mock/requests?last=1", timeout=5).json()
+def last_journal_body(server: LiveServer) -> object:
+    journal = requests.get(f"{server.base_url}/_mock/requests?last=1", timeout=5).json()
     return journal["results"][0]["body"]
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
-def test_a_body_is_read_whole(server: Served, chunked: bool) -> None:
+def test_a_body_is_read_whole(server: LiveServer, chunked: bool) -> None:
     sent = {"plugin": 2, "order": 7, "enabled": False}
     raw = json.dumps(sent).encode()
 
     response = requests.post(
-        server.url + CONFIGS, data=chunks(raw) if chunked else raw, headers=JSON, timeout=5
+        server.base_url + CONFIGS, data=chunks(raw) if chunked else raw, headers=JSON, timeout=5
     )
 
     assert response.status_code == 201
@@ -56,11 +56,11 @@ def test_a_body_is_read_whole(server: Served, chunked: bool) -> None:
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
-def test_a_body_over_the_limit_is_413(server: Served, chunked: bool) -> None:
+def test_a_body_over_the_limit_is_413(server: LiveServer, chunked: bool) -> None:
     raw = b'{"plugin": 2, "order": 1, "pad": "' + b"x" * BODY_LIMIT + b'"}'
 
     response = requests.post(
-        server.url + CONFIGS, data=chunks(raw) if chunked else raw, headers=JSON, timeout=5
+        server.base_url + CONFIGS, data=chunks(raw) if chunked else raw, headers=JSON, timeout=5
     )
 
     assert (response.status_code, response.json()) == (413, TOO_LARGE)
@@ -68,10 +68,10 @@ def test_a_body_over_the_limit_is_413(server: Served, chunked: bool) -> None:
 
 @pytest.mark.parametrize("path", [CONFIGS, "/_mock/snapshot"], ids=["api", "control-plane"])
 def test_a_declared_length_over_the_limit_is_413_before_the_body_is_sent(
-    server: Served, path: str
+    server: LiveServer, path: str
 ) -> None:
     """Headers announcing a huge body, and no body: the 413 comes without waiting for it."""
-    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    host, port = server.base_url.removeprefix("http://").rsplit(":", 1)
     head = (
         f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
         f"Authorization: {AUTH['Authorization']}\r\nContent-Type: application/json\r\n"

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, ORG_ID
-from tests.end_to_end.server import refused, serving
+from tests.end_to_end.cli_run import refused
 
 PLUGINS = f"/api/organizations/{ORG_ID}/plugins/"
 SOURCE_PLUGIN = {"plugin_type": "source", "name": "written through"}
@@ -32,7 +33,7 @@ def test_a_second_server_on_the_same_data_file_is_refused_naming_the_holder(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "state.json"
-    with serving(["--data", str(data)]) as first:
+    with LiveServer.start(["--data", str(data)]) as first:
         finished = refused(["serve", "--port", "0", "--data", str(data)])
 
         assert finished.returncode == 2
@@ -42,7 +43,7 @@ def test_a_second_server_on_the_same_data_file_is_refused_naming_the_holder(
         )
         assert finished.stdout == ""
         # The first server lost nothing: its spare files are where it left them.
-        plugin = create_plugin(first.url)
+        plugin = create_plugin(first.base_url)
         assert first.stop() == 0
     assert json.loads(data.read_text())["plugins"][str(plugin)]["name"] == "written through"
 
@@ -51,7 +52,7 @@ def test_a_symlink_to_the_same_file_is_the_same_data_file(tmp_path: Path) -> Non
     data = tmp_path / "state.json"
     link = tmp_path / "link.json"
     link.symlink_to(data)
-    with serving(["--data", str(data)]) as first:
+    with LiveServer.start(["--data", str(data)]) as first:
         finished = refused(["serve", "--port", "0", "--data", str(link)])
         assert finished.returncode == 2
         assert f"(PID {first.process.pid})" in finished.stderr
@@ -59,11 +60,11 @@ def test_a_symlink_to_the_same_file_is_the_same_data_file(tmp_path: Path) -> Non
 
 def test_a_killed_server_does_not_block_the_next_start(tmp_path: Path) -> None:
     data = tmp_path / "state.json"
-    with serving(["--data", str(data)]) as first:
-        plugin = create_plugin(first.url)
+    with LiveServer.start(["--data", str(data)]) as first:
+        plugin = create_plugin(first.base_url)
         assert first.stop(signal.SIGKILL) == -signal.SIGKILL
-    with serving(["--data", str(data)]) as second:
-        again = requests.get(f"{second.url}{PLUGINS}{plugin}/", headers=AUTH, timeout=5)
+    with LiveServer.start(["--data", str(data)]) as second:
+        again = requests.get(f"{second.base_url}{PLUGINS}{plugin}/", headers=AUTH, timeout=5)
         assert again.status_code == 200
         assert second.stop() == 0
 
@@ -73,8 +74,8 @@ def test_a_symlinked_data_file_is_written_through_to_its_target(tmp_path: Path) 
     target.parent.mkdir()
     link = tmp_path / "state.json"
     link.symlink_to(target)
-    with serving(["--data", str(link)]) as served:
-        plugin = create_plugin(served.url)
+    with LiveServer.start(["--data", str(link)]) as served:
+        plugin = create_plugin(served.base_url)
         assert served.stop() == 0
     assert link.is_symlink()
     assert os.readlink(link) == str(target)
@@ -86,8 +87,8 @@ def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
     target = tmp_path / "new.json"
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    with serving(["--data", str(link)]) as served:
-        create_plugin(served.url)
+    with LiveServer.start(["--data", str(link)]) as served:
+        create_plugin(served.base_url)
         assert served.stop() == 0
     assert link.is_symlink()
     assert "plugins" in json.loads(target.read_text())

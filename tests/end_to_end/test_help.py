@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.end_to_end.server import refused
+from tests.end_to_end.cli_run import refused
 
 SERVE_OPTIONS = [
     ("--host HOST", "MOCK_POSTHOG_HOST; default: 127.0.0.1"),

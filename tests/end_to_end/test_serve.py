@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import API_KEY, AUTH, ORG_ID
-from tests.end_to_end.server import serving
 
 SOURCE_PLUGIN = {"plugin_type": "source", "name": "kept across restarts"}
 
@@ -23,12 +23,12 @@ def plugins_url(base: str) -> str:
 
 
 def test_first_line_is_the_address_and_the_default_world_answers() -> None:
-    with serving() as served:
-        assert served.url.startswith("http://127.0.0.1:")
-        health = requests.get(f"{served.url}/_mock/health", timeout=5)
+    with LiveServer.start() as served:
+        assert served.base_url.startswith("http://127.0.0.1:")
+        health = requests.get(f"{served.base_url}/_mock/health", timeout=5)
         assert health.status_code == 200
         assert health.json()["tables"]["plugins"] == 3
-        listed = requests.get(plugins_url(served.url), headers=AUTH, timeout=5)
+        listed = requests.get(plugins_url(served.base_url), headers=AUTH, timeout=5)
         assert listed.status_code == 200
         assert [plugin["name"] for plugin in listed.json()["results"]] == [
             "GeoIP",
@@ -50,65 +50,65 @@ def ipv6_loopback() -> bool:
 @pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback on this machine")
 @pytest.mark.parametrize("host", ["::1", "[::1]"])
 def test_an_ipv6_host_prints_its_address_in_brackets_and_answers(host: str) -> None:
-    with serving(["--host", host]) as served:
-        assert served.url.startswith("http://[::1]:")
-        port = int(served.url.rsplit(":", 1)[1])
+    with LiveServer.start(["--host", host]) as served:
+        assert served.base_url.startswith("http://[::1]:")
+        port = int(served.base_url.rsplit(":", 1)[1])
         assert port > 0
-        health = requests.get(f"{served.url}/_mock/health", timeout=5)
+        health = requests.get(f"{served.base_url}/_mock/health", timeout=5)
         assert health.status_code == 200
         assert served.stop() == 0
 
 
 def test_port_0_prints_the_port_it_picked_and_it_accepts_at_once() -> None:
-    with serving() as served:
-        port = int(served.url.rsplit(":", 1)[1])
+    with LiveServer.start() as served:
+        port = int(served.base_url.rsplit(":", 1)[1])
         assert port != 0
         # No wait: the address is printed only once the socket accepts connections.
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass
-        assert requests.get(f"{served.url}/_mock/health", timeout=5).status_code == 200
+        assert requests.get(f"{served.base_url}/_mock/health", timeout=5).status_code == 200
         assert served.stop() == 0
 
 
 def test_the_log_goes_to_stderr_and_stdout_holds_only_the_address() -> None:
-    with serving() as served:
-        assert requests.get(f"{served.url}/_mock/health", timeout=5).status_code == 200
+    with LiveServer.start() as served:
+        assert requests.get(f"{served.base_url}/_mock/health", timeout=5).status_code == 200
         assert served.stop() == 0
         assert served.process.stdout is not None
         assert served.process.stdout.read() == ""
-        assert "the control plane /_mock/ is open" in served.log_text()
+        assert "the control plane /_mock/ is open" in served.server_log()
 
 
 def test_writes_survive_sigterm_and_restart_on_the_same_data_file(tmp_path: Path) -> None:
     data = tmp_path / "state.json"
-    with serving(["--data", str(data)]) as served:
+    with LiveServer.start(data_file=data) as served:
         created = requests.post(
-            plugins_url(served.url), json=SOURCE_PLUGIN, headers=AUTH, timeout=5
+            plugins_url(served.base_url), json=SOURCE_PLUGIN, headers=AUTH, timeout=5
         )
         assert created.status_code == 201
         assert served.stop(signal.SIGTERM) == 0
     assert json.loads(data.read_text())["plugins"][str(created.json()["id"])]["name"] == (
         "kept across restarts"
     )
-    with serving(["--data", str(data)]) as served:
+    with LiveServer.start(data_file=data) as served:
         again = requests.get(
-            f"{plugins_url(served.url)}{created.json()['id']}/", headers=AUTH, timeout=5
+            f"{plugins_url(served.base_url)}{created.json()['id']}/", headers=AUTH, timeout=5
         )
         assert again.status_code == 200
         assert again.json()["name"] == "kept across restarts"
 
 
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
-    with serving(["--data", str(tmp_path / "state.json")]) as served:
+    with LiveServer.start(["--data", str(tmp_path / "state.json")]) as served:
         assert served.stop(signal.SIGINT) == 0
 
 
 def test_without_data_file_state_lives_in_memory() -> None:
-    with serving() as served:
-        requests.post(plugins_url(served.url), json=SOURCE_PLUGIN, headers=AUTH, timeout=5)
+    with LiveServer.start() as served:
+        requests.post(plugins_url(served.base_url), json=SOURCE_PLUGIN, headers=AUTH, timeout=5)
         served.stop()
-    with serving() as served:
-        listed = requests.get(plugins_url(served.url), headers=AUTH, timeout=5).json()
+    with LiveServer.start() as served:
+        listed = requests.get(plugins_url(served.base_url), headers=AUTH, timeout=5).json()
         assert listed["count"] == 3
 
 
@@ -126,26 +126,26 @@ def test_fixtures_replace_the_default_world_and_merge_in_order(tmp_path: Path) -
         )
     )
     second.write_text(json.dumps({"organizations": [{**org, "name": "Second"}]}))
-    with serving(["--fixtures", str(first), "--fixtures", str(second)]) as served:
-        health = requests.get(f"{served.url}/_mock/health", timeout=5).json()
+    with LiveServer.start(["--fixtures", str(first), "--fixtures", str(second)]) as served:
+        health = requests.get(f"{served.base_url}/_mock/health", timeout=5).json()
         assert health["tables"]["organizations"] == 1
         assert health["tables"]["personal_api_keys"] == 1
         listed = requests.get(
-            f"{served.url}/api/organizations/{org['id']}/plugins/",
+            f"{served.base_url}/api/organizations/{org['id']}/plugins/",
             headers={"Authorization": "Bearer phx_first"},
             timeout=5,
         )
         assert listed.status_code == 200
         assert listed.json() == {"count": 0, "next": None, "previous": None, "results": []}
-        refused = requests.get(plugins_url(served.url), headers=AUTH, timeout=5)
+        refused = requests.get(plugins_url(served.base_url), headers=AUTH, timeout=5)
         assert refused.status_code == 401
 
 
 def test_every_option_has_an_environment_variable(tmp_path: Path) -> None:
     data = tmp_path / "env-state.json"
     env = {"MOCK_POSTHOG_HOST": "127.0.0.1", "MOCK_POSTHOG_DATA": str(data)}
-    with serving(env=env) as served:
-        requests.post(plugins_url(served.url), json=SOURCE_PLUGIN, headers=AUTH, timeout=5)
+    with LiveServer.start(env=env, host=None) as served:
+        requests.post(plugins_url(served.base_url), json=SOURCE_PLUGIN, headers=AUTH, timeout=5)
         served.stop()
     assert data.exists()
 
@@ -179,29 +179,32 @@ def test_a_data_file_that_is_not_tinydb_json_is_refused_and_left_untouched(tmp_p
 
 
 def test_reset_restores_the_seeded_world() -> None:
-    with serving() as served:
-        requests.post(plugins_url(served.url), json=SOURCE_PLUGIN, headers=AUTH, timeout=5)
+    with LiveServer.start() as served:
+        requests.post(plugins_url(served.base_url), json=SOURCE_PLUGIN, headers=AUTH, timeout=5)
         assert (
-            requests.get(f"{served.url}/_mock/health", timeout=5).json()["tables"]["plugins"] == 4
+            requests.get(f"{served.base_url}/_mock/health", timeout=5).json()["tables"]["plugins"]
+            == 4
         )
-        reset = requests.post(f"{served.url}/_mock/reset", timeout=5)
+        reset = requests.post(f"{served.base_url}/_mock/reset", timeout=5)
         assert reset.status_code == 200
         listed = requests.get(
-            plugins_url(served.url), params={"personal_api_key": API_KEY}, timeout=5
+            plugins_url(served.base_url), params={"personal_api_key": API_KEY}, timeout=5
         )
         assert listed.json()["count"] == 3
 
 
 def test_a_dropped_connection_ends_before_a_whole_answer_and_logs_no_traceback() -> None:
-    with serving() as served:
+    with LiveServer.start() as served:
         added = requests.post(
-            f"{served.url}/_mock/faults", json={"route": "plugins_list", "drop": True}, timeout=5
+            f"{served.base_url}/_mock/faults",
+            json={"route": "plugins_list", "drop": True},
+            timeout=5,
         )
         assert added.status_code == 201
         with pytest.raises((requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
-            requests.get(plugins_url(served.url), headers=AUTH, timeout=5)
-        assert requests.get(f"{served.url}/_mock/health", timeout=5).status_code == 200
+            requests.get(plugins_url(served.base_url), headers=AUTH, timeout=5)
+        assert requests.get(f"{served.base_url}/_mock/health", timeout=5).status_code == 200
         assert served.stop() == 0
-        log = served.log_text()
+        log = served.server_log()
     assert "connection dropped" in log
     assert "Traceback" not in log

@@ -9,7 +9,7 @@ import sys
 
 import requests
 
-from tests.end_to_end.server import serving
+from mock_posthog.harness.live import LiveServer
 
 API_KEY = "phx_mock_personal_api_key"
 PLUGINS = "/api/organizations/@current/plugins/"
@@ -25,8 +25,8 @@ def serve(*arguments: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_namespace_flags_are_reported_in_the_listing() -> None:
-    with serving(["--max-namespaces", "7", "--namespace-idle-seconds", "60"]) as served:
-        listing = requests.get(served.url + "/_mock/namespaces", timeout=10).json()
+    with LiveServer.start(["--max-namespaces", "7", "--namespace-idle-seconds", "60"]) as served:
+        listing = requests.get(served.base_url + "/_mock/namespaces", timeout=10).json()
 
     assert (listing["max_namespaces"], listing["namespace_idle_seconds"]) == (7, 60)
 
@@ -41,20 +41,20 @@ def test_a_namespace_flag_that_is_not_a_whole_number_is_refused_in_one_line() ->
 
 
 def test_the_key_suffix_never_reaches_the_log() -> None:
-    with serving([], env={"MOCK_POSTHOG_LOG_LEVEL": "DEBUG"}) as served:
+    with LiveServer.start([], env={"MOCK_POSTHOG_LOG_LEVEL": "DEBUG"}) as served:
         by_header = requests.get(
-            served.url + PLUGINS,
+            served.base_url + PLUGINS,
             headers={"Authorization": f"Bearer {API_KEY}~hidden-namespace"},
             timeout=10,
         )
         by_query = requests.get(
-            served.url + PLUGINS,
+            served.base_url + PLUGINS,
             params={"personal_api_key": f"{API_KEY}~hidden-namespace"},
             timeout=10,
         )
-        listing = requests.get(served.url + "/_mock/namespaces", timeout=10).json()
+        listing = requests.get(served.base_url + "/_mock/namespaces", timeout=10).json()
         served.stop()
-        log = served.log_text()
+        log = served.server_log()
 
     assert (by_header.status_code, by_query.status_code) == (200, 200)
     assert [entry["name"] for entry in listing["results"]] == ["default", "hidden-namespace"]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, ORG_ID
-from tests.end_to_end.server import serving
 
 PLUGINS = f"/api/organizations/{ORG_ID}/plugins/"
 
@@ -27,9 +27,9 @@ def test_a_server_started_with_sigint_ignored_stops_on_it(
     tmp_path: Path, stop_signal: signal.Signals
 ) -> None:
     data = tmp_path / "state.json"
-    with serving(["--data", str(data)], preexec_fn=ignore_sigint) as served:
+    with LiveServer.start(["--data", str(data)], preexec_fn=ignore_sigint) as served:
         created = requests.post(
-            served.url + PLUGINS,
+            served.base_url + PLUGINS,
             json={"plugin_type": "source", "name": "before the stop"},
             headers=AUTH,
             timeout=5,

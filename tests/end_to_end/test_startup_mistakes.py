@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.end_to_end.server import environment, refused, serving
+from mock_posthog.harness.live import LiveServer
+from tests.end_to_end.cli_run import environment, refused
 
 BOOLEAN = "one of 1/true/yes/on/0/false/no/off"
 
@@ -106,21 +107,21 @@ def test_a_busy_port_is_one_line_before_anything_is_logged(busy_port: int) -> No
 
 
 def test_the_port_of_a_running_server_is_busy_for_a_second_one() -> None:
-    with serving() as first:
-        port = int(first.url.rsplit(":", 1)[1])
+    with LiveServer.start() as first:
+        port = int(first.base_url.rsplit(":", 1)[1])
         finished = refused(["serve", "--port", str(port)])
         assert finished.returncode == 2
         assert finished.stderr == (
             f"mock-posthog: cannot listen on 127.0.0.1:{port}: address already in use "
             "(another server? use --port 0 for a free port)\n"
         )
-        assert requests.get(f"{first.url}/_mock/health", timeout=5).status_code == 200
+        assert requests.get(f"{first.base_url}/_mock/health", timeout=5).status_code == 200
 
 
 def test_an_unknown_variable_is_named_with_the_nearest_known_one() -> None:
-    with serving(env=environment({"MOCK_POSTHOG_FIXTURE": "world.json"})) as served:
+    with LiveServer.start(env=environment({"MOCK_POSTHOG_FIXTURE": "world.json"})) as served:
         assert served.stop() == 0
-        log = served.log_text()
+        log = served.server_log()
     assert log.splitlines()[0] == (
         "mock-posthog: warning: MOCK_POSTHOG_FIXTURE is not a variable mock-posthog reads "
         "(did you mean MOCK_POSTHOG_FIXTURES?); it is ignored"
@@ -129,9 +130,9 @@ def test_an_unknown_variable_is_named_with_the_nearest_known_one() -> None:
 
 def test_the_first_lines_say_the_world_the_data_file_and_the_guard(tmp_path: Path) -> None:
     data = tmp_path / "state.json"
-    with serving(["--data", str(data)], env=environment()) as served:
+    with LiveServer.start(["--data", str(data)], env=environment()) as served:
         assert served.stop() == 0
-        lines = [line.split(" ", 3)[3] for line in served.log_text().splitlines()[:3]]
+        lines = [line.split(" ", 3)[3] for line in served.server_log().splitlines()[:3]]
     assert lines[0].endswith(": serving the default world (fixtures/default.json)")
     assert lines[1] == (
         f"data file {data}, locked by this server (PID in {data.parent / '.state.json.lock'})"
@@ -142,9 +143,9 @@ def test_the_first_lines_say_the_world_the_data_file_and_the_guard(tmp_path: Pat
 
 
 def test_without_a_data_file_the_log_says_the_state_is_in_memory() -> None:
-    with serving(env=environment({"MOCK_POSTHOG_CONTROL_TOKEN": "s3cret"})) as served:
+    with LiveServer.start(env=environment({"MOCK_POSTHOG_CONTROL_TOKEN": "s3cret"})) as served:
         assert served.stop() == 0
-        lines = [line.split(" ", 3)[3] for line in served.log_text().splitlines()[:3]]
+        lines = [line.split(" ", 3)[3] for line in served.server_log().splitlines()[:3]]
     assert lines[1:] == [
         "no data file: the state lives in memory and ends with the server",
         "the control plane /_mock/ requires the control token",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, ORG_ID
-from tests.end_to_end.server import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,19 +31,21 @@ def test_wheel_installs_into_a_fresh_venv_and_serves_the_default_world(tmp_path:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
-    with serving(command=[str(environment / "bin" / "mock-posthog")], cwd=elsewhere) as served:
-        health = requests.get(f"{served.url}/_mock/health", timeout=5)
+    with LiveServer.start(
+        command=[str(environment / "bin" / "mock-posthog")], cwd=elsewhere
+    ) as served:
+        health = requests.get(f"{served.base_url}/_mock/health", timeout=5)
         assert health.status_code == 200
         listed = requests.get(
-            f"{served.url}/api/organizations/{ORG_ID}/plugins/", headers=AUTH, timeout=5
+            f"{served.base_url}/api/organizations/{ORG_ID}/plugins/", headers=AUTH, timeout=5
         )
         assert listed.status_code == 200
         assert listed.json()["count"] == 3
-        page = requests.get(f"{served.url}/_mock/ui/", timeout=5)
+        page = requests.get(f"{served.base_url}/_mock/ui/", timeout=5)
         assert page.status_code == 200
         files = re.findall(r'"(/_mock/ui/static/[^"]+)"', page.text)
         assert len(files) == 7  # the stylesheet and the six scripts
-        assert [requests.get(served.url + file, timeout=5).status_code for file in files] == [
+        assert [requests.get(served.base_url + file, timeout=5).status_code for file in files] == [
             200
         ] * len(files)
         assert served.stop() == 0

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import requests
 
 from mock_posthog import LiveServer
 from mock_posthog.harness.live import ControlError
-from tests.conftest import PLUGINS
+from tests.conftest import AUTH, PLUGINS
 
 
 def test_a_server_that_cannot_start_says_why(tmp_path: Path) -> None:
@@ -35,9 +37,9 @@ def test_stop_ends_the_server_process() -> None:
         "MOCK_POSTHOG_URL": server.base_url,
     }
 
-    server.stop()
-
+    assert server.stop() == 0
     assert server.process.returncode == 0
+    server.close()
 
 
 def test_a_refused_control_call_raises_with_the_servers_answer(posthog_live: LiveServer) -> None:
@@ -70,3 +72,18 @@ def test_clock_uuids_and_rate_limit_are_driven_over_http(posthog_live: LiveServe
         "2024-01-01T01:00:00Z",
         "2024-01-01T01:00:00Z",
     ]
+
+
+def test_the_handles_headers_go_with_every_request_it_sends_or_intercepts() -> None:
+    with LiveServer.start(headers={"X-Mock-PostHog-Namespace": "team-a"}) as server:
+        server.get(PLUGINS)
+        with server.intercept():
+            requests.get(f"https://us.posthog.com{PLUGINS}", headers=AUTH, timeout=5)
+            httpx.get(f"https://eu.posthog.com{PLUGINS}", headers=AUTH)
+            urllib.request.urlopen(
+                urllib.request.Request(f"https://app.posthog.com{PLUGINS}", headers=AUTH)
+            )
+
+        sent = [entry.headers.get("X-Mock-Posthog-Namespace") for entry in server.requests()]
+
+    assert sent == ["team-a"] * 4

@@ -40,6 +40,12 @@ def write_tests(pytester: pytest.Pytester, name: str, body: str) -> None:
     (pytester.path / "data" / "other.json").write_text(json.dumps(WORLD))
 
 
+def run_tests(pytester: pytest.Pytester, name: str, body: str, *options: str) -> pytest.RunResult:
+    """`body` as the test file `name`, run by pytest in a subprocess."""
+    write_tests(pytester, name, body)
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *options)
+
+
 IN_PROCESS = """
 def test_a_change_is_seen_by_the_store_and_journal(posthog):
     created = posthog.post(PLUGINS, json=SOURCE)
@@ -77,9 +83,7 @@ def test_a_missing_call_lists_the_near_misses(posthog):
 
 
 def test_the_in_process_fixture_marker_and_interception(pytester: pytest.Pytester) -> None:
-    write_tests(pytester, "test_in_process", IN_PROCESS)
-
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_tests(pytester, "test_in_process", IN_PROCESS)
 
     result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(
@@ -107,7 +111,7 @@ def test_it_is_reset_before_each_test(posthog_live):
 
 @pytest.mark.posthog_fixtures("data/other.json")
 def test_the_marker_loads_into_the_live_server(posthog_live):
-    assert posthog_live.snapshot()["organizations"][0]["name"] == "Other Org"
+    assert posthog_live.export()["organizations"][0]["name"] == "Other Org"
 
 def test_client_code_reaches_the_live_server_unchanged(posthog_live_intercept):
     headers = {"Authorization": "Bearer phx_mock_personal_api_key"}
@@ -130,9 +134,7 @@ def test_a_subprocess_finds_the_server_in_its_environment(posthog_live_env):
 def test_the_live_fixture_its_reset_marker_interception_and_environment(
     pytester: pytest.Pytester,
 ) -> None:
-    write_tests(pytester, "test_live", LIVE)
-
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_tests(pytester, "test_live", LIVE)
 
     result.assert_outcomes(passed=5)
 
@@ -148,7 +150,7 @@ def test_live(posthog_live, n):
     requests.post(posthog_live.url(PLUGINS), json=SOURCE,
                   headers={"Authorization": f"Bearer {posthog_live.api_key}"})
     assert posthog_live.call_count("POST") == 1
-    assert len(posthog_live.snapshot()["plugins"]) == 4
+    assert len(posthog_live.export()["plugins"]) == 4
     record(f"live-{n}", posthog_live.base_url)
 
 @pytest.mark.parametrize("n", range(4))
@@ -159,11 +161,10 @@ def test_in_process(posthog, n):
 
 
 def test_each_xdist_worker_has_its_own_server(pytester: pytest.Pytester) -> None:
-    write_tests(pytester, "test_parallel", XDIST)
     records = pytester.mkdir("records")
     pytester._monkeypatch.setenv("RECORDS", str(records))
 
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result = run_tests(pytester, "test_parallel", XDIST, "-n", "2")
 
     result.assert_outcomes(passed=8)
     servers: dict[str, set[str]] = {}

@@ -35,7 +35,7 @@ def test_a_namespace_of_its_own(posthog_sidecar, n):
         assert created.status_code == 201
     assert requests.get(posthog_sidecar.url(PLUGINS), headers=headers).json()["count"] == 3 + n % 3
     assert posthog_sidecar.call_count("POST", PLUGINS) == n % 3
-    assert len(posthog_sidecar.snapshot()["plugins"]) == 3 + n % 3
+    assert len(posthog_sidecar.export()["plugins"]) == 3 + n % 3
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with open(os.path.join(os.environ["RECORDS"], f"{worker}-{n}"), "w") as stream:
         json.dump({"namespace": posthog_sidecar.namespace, "base_url": posthog_sidecar.base_url},

@@ -72,7 +72,7 @@ def test_other_hosts_are_left_alone_and_the_patch_ends_with_its_block(
         adapter = requests.Session().get_adapter("https://example.com/")
         assert type(adapter).__name__ == "HTTPAdapter"
         assert type(requests.Session().get_adapter("https://us.posthog.com/")).__name__ == (
-            "FlaskAdapter"
+            "MockAdapter"
         )
         transport = httpx.Client()._transport_for_url(httpx.URL("https://example.com/"))
         assert type(transport).__name__ == "HTTPTransport"

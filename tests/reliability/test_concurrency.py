@@ -16,11 +16,11 @@ from typing import Any
 
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from mock_posthog.world import snapshots
 from mock_posthog.world.data_file import read_data_file
 from mock_posthog.world.store import Store
 from tests.conftest import AUTH, ORG_ID
-from tests.end_to_end.server import serving
 
 THREADS = 8
 OPERATIONS_PER_THREAD = 250
@@ -189,17 +189,17 @@ def everything(base: str, path: str) -> list[dict[str, Any]]:
 def test_eight_threads_of_mixed_writes_lose_nothing(tmp_path: Path) -> None:
     data = tmp_path / "state.json"
     outcome = Outcome()
-    with serving(["--data", str(data)]) as served:
+    with LiveServer.start(data_file=data) as served:
         deadline = time.monotonic() + DEADLINE_SECONDS
-        clients = [Client(served.url, seed, outcome) for seed in range(THREADS)]
+        clients = [Client(served.base_url, seed, outcome) for seed in range(THREADS)]
         threads = [threading.Thread(target=client.run, args=(deadline,)) for client in clients]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        plugins = everything(served.url, PLUGINS)
-        configs = everything(served.url, CONFIGS)
-        state = requests.get(f"{served.url}/_mock/snapshot", timeout=10).json()
+        plugins = everything(served.base_url, PLUGINS)
+        configs = everything(served.base_url, CONFIGS)
+        state = requests.get(f"{served.base_url}/_mock/snapshot", timeout=10).json()
         served.stop()
 
     assert outcome.wrong == []

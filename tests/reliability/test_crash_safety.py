@@ -13,9 +13,9 @@ from pathlib import Path
 
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from mock_posthog.world.data_file import read_data_file
 from tests.conftest import AUTH, ORG_ID
-from tests.end_to_end.server import serving
 
 KILLS = 4
 WRITERS = 3
@@ -89,11 +89,11 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
     seen = Acknowledged()
     rng = random.Random(7)
     for kill in range(KILLS):
-        with serving(["--data", str(data)]) as served:
+        with LiveServer.start(data_file=data) as served:
             stop = threading.Event()
             writers = [
                 threading.Thread(
-                    target=write_until_killed, args=(served.url, seen, stop, kill * 10 + n)
+                    target=write_until_killed, args=(served.base_url, seen, stop, kill * 10 + n)
                 )
                 for n in range(WRITERS)
             ]
@@ -109,12 +109,12 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
     assert len(seen.plugins) > KILLS, "the writers never got a write acknowledged"
     assert len(seen.orders) > KILLS, "no config write was acknowledged"
     assert len(set(seen.plugins)) == len(seen.plugins)
-    with serving(["--data", str(data)]) as served:
+    with LiveServer.start(data_file=data) as served:
         listed = requests.get(
-            served.url + PLUGINS, params={"limit": 100000}, headers=AUTH, timeout=10
+            served.base_url + PLUGINS, params={"limit": 100000}, headers=AUTH, timeout=10
         ).json()
         configs = requests.get(
-            served.url + CONFIGS, params={"limit": 100000}, headers=AUTH, timeout=10
+            served.base_url + CONFIGS, params={"limit": 100000}, headers=AUTH, timeout=10
         ).json()
         assert set(seen.plugins) <= {plugin["id"] for plugin in listed["results"]}
         assert set(seen.orders) <= {config["id"] for config in configs["results"]}

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import AUTH, ORG_ID
-from tests.end_to_end.server import serving
 
 JOURNAL_LIMIT = 200
 CLIENTS = 3
@@ -72,10 +72,10 @@ def traffic(base: str, seed: int, stop: threading.Event, sent: list[int]) -> Non
 def test_memory_stops_growing_once_the_journal_is_full() -> None:
     sent: list[int] = []
     samples: list[tuple[float, int]] = []
-    with serving(["--journal-limit", str(JOURNAL_LIMIT)]) as served:
+    with LiveServer.start(["--journal-limit", str(JOURNAL_LIMIT)]) as served:
         stop = threading.Event()
         clients = [
-            threading.Thread(target=traffic, args=(served.url, seed, stop, sent))
+            threading.Thread(target=traffic, args=(served.base_url, seed, stop, sent))
             for seed in range(CLIENTS)
         ]
         for client in clients:
@@ -93,7 +93,7 @@ def test_memory_stops_growing_once_the_journal_is_full() -> None:
         stop.set()
         for client in clients:
             client.join(timeout=10)
-        journal = requests.get(f"{served.url}/_mock/requests", timeout=10).json()
+        journal = requests.get(f"{served.base_url}/_mock/requests", timeout=10).json()
 
     assert set(sent) == {200, 400, 401, 404}
     assert full_at is not None and journal["count"] == JOURNAL_LIMIT

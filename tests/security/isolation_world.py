@@ -1,6 +1,6 @@
 """Two organizations, each with a project, a plugin, a config and its logs, and a key of every
-kind aimed at the second one (B): the world of the isolation matrix, written as a user writes a
-fixture file."""
+kind aimed at the second one (B): the world of the isolation matrix, built with tests/worlds.py,
+and the requests aimed at B's data."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from mock_posthog.contract.operations import Route
-from tests.conftest import make_app
+from tests.worlds import app_from_tables, key, organization, plugin, project, user
 
 ORG_A = "0000000a-0000-4000-8000-00000000000a"
 ORG_B = "0000000b-0000-4000-8000-00000000000b"
@@ -34,32 +34,22 @@ INACTIVE_OWNER = "phx_of_an_inactive_user"
 REVOKED = "phx_revoked_key"  # it was B's owner's; it is no longer in personal_api_keys
 
 
-def organization_and_project(org_id: str, project_id: int, name: str) -> dict[str, Any]:
-    return {
-        "organizations": [{"id": org_id, "name": name, "plugins_access_level": 9}],
-        "projects": [{"id": project_id, "organization_id": org_id, "name": f"{name} project"}],
-    }
-
-
-def plugin(plugin_id: int, org_id: str, name: str) -> dict[str, Any]:
+def _plugin(plugin_id: int, org_id: str, name: str) -> dict[str, Any]:
     secret_schema = [{"key": "token", "name": "Token", "type": "string", "secret": True}]
-    return {
-        "id": plugin_id,
-        "organization_id": org_id,
-        "plugin_type": "custom",
-        "name": name,
-        "url": f"https://github.com/example/{name.lower().replace(' ', '-')}",
-        "config_schema": secret_schema,
-        "tag": "0123456789abcdef0123456789abcdef01234567",
-        "latest_tag": "0123456789abcdef0123456789abcdef01234567",
-        "is_global": False,
-        "public_jobs": {"Export": {"payload": {}}},
-        "source_files": {
+    return plugin(
+        plugin_id,
+        org_id,
+        name,
+        owner="example",
+        tag="0123456789abcdef0123456789abcdef01234567",
+        config_schema=secret_schema,
+        public_jobs={"Export": {"payload": {}}},
+        source_files={
             "plugin.json": {"source": json.dumps({"name": name, "config": secret_schema})},
             "index.ts": {"source": "export function processEvent(e) { return e }"},
             "frontend.tsx": {"source": "export const scene = {}", "status": "TRANSPILED"},
         },
-    }
+    )
 
 
 def config(config_id: int, plugin_id: int, project_id: int, secret: str) -> dict[str, Any]:
@@ -87,33 +77,28 @@ def log_entry(config_id: int, plugin_id: int, project_id: int, number: int) -> d
     }
 
 
-def user(user_id: int, orgs: list[str], project: int | None, active: bool = True) -> dict[str, Any]:
-    return {
-        "id": user_id,
-        "email": f"user{user_id}@example.com",
-        "first_name": f"User {user_id}",
-        "organization_ids": orgs,
-        "current_project_id": project,
-        "is_active": active,
-    }
-
-
-def key(value: str, user_id: int, **restrictions: Any) -> dict[str, Any]:
-    return {"value": value, "user_id": user_id, **restrictions}
+def _user(
+    user_id: int, orgs: list[str], project_id: int | None, active: bool = True
+) -> dict[str, Any]:
+    return user(user_id, orgs, project_id, first_name=f"User {user_id}", is_active=active)
 
 
 def world() -> dict[str, Any]:
-    a = organization_and_project(ORG_A, PROJECT_A, "Organization A")
-    b = organization_and_project(ORG_B, PROJECT_B, "Organization B")
     return {
-        "organizations": a["organizations"] + b["organizations"],
-        "projects": a["projects"] + b["projects"],
+        "organizations": [
+            organization(ORG_A, "Organization A"),
+            organization(ORG_B, "Organization B"),
+        ],
+        "projects": [
+            project(PROJECT_A, ORG_A, "Organization A project"),
+            project(PROJECT_B, ORG_B, "Organization B project"),
+        ],
         "users": [
-            user(1, [ORG_A], PROJECT_A),
-            user(2, [ORG_B], PROJECT_B),
-            user(3, [], None),
-            user(4, [ORG_A, ORG_B], PROJECT_B),
-            user(5, [ORG_B], PROJECT_B, active=False),
+            _user(1, [ORG_A], PROJECT_A),
+            _user(2, [ORG_B], PROJECT_B),
+            _user(3, [], None),
+            _user(4, [ORG_A, ORG_B], PROJECT_B),
+            _user(5, [ORG_B], PROJECT_B, active=False),
         ],
         "personal_api_keys": [
             key(MEMBER_OF_A, 1),
@@ -125,7 +110,7 @@ def world() -> dict[str, Any]:
             key(OTHER_SCOPES, 4, scopes=["feature_flag:read", "feature_flag:write"]),
             key(INACTIVE_OWNER, 5),
         ],
-        "plugins": [plugin(PLUGIN_A, ORG_A, "Plugin A"), plugin(PLUGIN_B, ORG_B, "Plugin B")],
+        "plugins": [_plugin(PLUGIN_A, ORG_A, "Plugin A"), _plugin(PLUGIN_B, ORG_B, "Plugin B")],
         "plugin_configs": [
             config(CONFIG_A, PLUGIN_A, PROJECT_A, "a-organization-secret-value"),
             config(CONFIG_B, PLUGIN_B, PROJECT_B, B_SECRET),
@@ -139,9 +124,7 @@ def world() -> dict[str, Any]:
 
 
 def isolation_app(folder: Path) -> Flask:
-    path = folder / "two-organizations.json"
-    path.write_text(json.dumps(world()), "utf-8")
-    return make_app(fixtures=(path,))
+    return app_from_tables(folder, world(), "two-organizations.json")
 
 
 def url(route: Route, org_id: str, project_id: int, plugin_id: int, config_id: int) -> str:

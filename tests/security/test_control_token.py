@@ -21,7 +21,6 @@ from mock_posthog.harness.live import LiveServer
 from mock_posthog.settings import Settings
 from mock_posthog.version import __version__
 from tests.conftest import AUTH, PLUGINS, error, make_app
-from tests.end_to_end.server import serving
 from tests.harness.test_dockerfile import cli, exec_form, instruction
 from tests.harness.test_dockerfile import environment as dockerfile_environment
 
@@ -210,12 +209,12 @@ def test_the_control_token_is_a_secret_or_off_not_both() -> None:
 
 
 def test_serve_says_on_start_what_guards_the_control_plane() -> None:
-    with serving() as served:
+    with LiveServer.start() as served:
         served.stop()
-        open_log = served.log_text()
-    with serving(["--control-token", TOKEN]) as served:
+        open_log = served.server_log()
+    with LiveServer.start(["--control-token", TOKEN]) as served:
         served.stop()
-        token_log = served.log_text()
+        token_log = served.server_log()
 
     assert (
         "the control plane /_mock/ is open: 127.0.0.1 is loopback, reachable from here only"
@@ -226,12 +225,12 @@ def test_serve_says_on_start_what_guards_the_control_plane() -> None:
 
 
 def test_a_live_server_with_a_token_guards_its_control_plane() -> None:
-    with serving(env={"MOCK_POSTHOG_CONTROL_TOKEN": TOKEN}) as served:
-        refused = requests.post(f"{served.url}/_mock/reset", timeout=5)
+    with LiveServer.start(env={"MOCK_POSTHOG_CONTROL_TOKEN": TOKEN}) as served:
+        refused = requests.post(f"{served.base_url}/_mock/reset", timeout=5)
         allowed = requests.post(
-            f"{served.url}/_mock/reset", headers={"X-Mock-PostHog-Token": TOKEN}, timeout=5
+            f"{served.base_url}/_mock/reset", headers={"X-Mock-PostHog-Token": TOKEN}, timeout=5
         )
-        port = served.url.rsplit(":", 1)[1]
+        port = served.base_url.rsplit(":", 1)[1]
         health = [
             subprocess.run(
                 [sys.executable, "-m", "mock_posthog", "health"],
@@ -246,7 +245,7 @@ def test_a_live_server_with_a_token_guards_its_control_plane() -> None:
     assert (refused.status_code, refused.json()) == (401, REQUIRED)
     assert allowed.status_code == 200
     assert [(check.returncode, check.stdout) for check in health] == [
-        (0, f"{served.url}: 200\n")
+        (0, f"{served.base_url}: 200\n")
     ] * 2
 
 
@@ -254,9 +253,9 @@ def test_the_live_handle_sends_the_token_it_started_the_server_with() -> None:
     server = LiveServer.start(["--control-token", TOKEN])
     try:
         server.reset()
-        assert server.snapshot()["organizations"][0]["name"] == "Mock Organization"
+        assert server.export()["organizations"][0]["name"] == "Mock Organization"
     finally:
-        server.stop()
+        server.close()
 
 
 def test_the_image_without_a_token_refuses_to_start_and_says_how_to_give_one() -> None:

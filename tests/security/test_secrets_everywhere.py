@@ -18,8 +18,8 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import API_KEY, CONFIGS, ORG_ID
-from tests.end_to_end.server import serving
 
 STORED_SECRET = "sk_mock_hello_source_secret"  # plugin config 2's api_secret in the default world
 SECRETS = {
@@ -133,17 +133,19 @@ def test_the_redacted_snapshot_hides_keys_tokens_and_secret_values(client: Flask
 
 
 def test_a_real_server_writes_no_secret_to_stderr() -> None:
-    with serving(["--journal-limit", "1000"], env={"MOCK_POSTHOG_LOG_LEVEL": "DEBUG"}) as server:
+    with LiveServer.start(
+        ["--journal-limit", "1000"], env={"MOCK_POSTHOG_LOG_LEVEL": "DEBUG"}
+    ) as server:
         session = requests.Session()
 
         def send(method: str, path: str, **kwargs: Any) -> int:
-            return session.request(method, server.url + path, timeout=10, **kwargs).status_code
+            return session.request(method, server.base_url + path, timeout=10, **kwargs).status_code
 
         statuses = send_every_secret_everywhere(send)
-        journal = session.get(f"{server.url}/_mock/requests", timeout=10)
-        shared = session.get(f"{server.url}/_mock/snapshot?redacted=1", timeout=10)
+        journal = session.get(f"{server.base_url}/_mock/requests", timeout=10)
+        shared = session.get(f"{server.base_url}/_mock/snapshot?redacted=1", timeout=10)
         server.stop()
-        log = server.log_text()
+        log = server.server_log()
 
     assert journal.json()["count"] == len(statuses)
     assert "personal_api_key=[redacted]" in log

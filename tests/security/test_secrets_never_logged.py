@@ -10,8 +10,8 @@ import time
 
 import requests
 
+from mock_posthog.harness.live import LiveServer
 from tests.conftest import API_KEY, ORG_ID
-from tests.end_to_end.server import serving
 
 CONTROL_TOKEN = "control-token-never-logged-0"
 SECRETS = {
@@ -90,17 +90,19 @@ def send_secrets_every_way(base: str) -> list[int]:
 
 
 def test_no_key_token_or_secret_reaches_the_log_or_the_journal() -> None:
-    with serving(
+    with LiveServer.start(
         ["--journal-limit", "100"],
         env={"MOCK_POSTHOG_CONTROL_TOKEN": CONTROL_TOKEN, "MOCK_POSTHOG_LOG_LEVEL": "DEBUG"},
     ) as s:
-        statuses = send_secrets_every_way(s.url)
+        statuses = send_secrets_every_way(s.base_url)
         journal = requests.get(
-            f"{s.url}/_mock/requests", headers={"X-Mock-PostHog-Token": CONTROL_TOKEN}, timeout=5
+            f"{s.base_url}/_mock/requests",
+            headers={"X-Mock-PostHog-Token": CONTROL_TOKEN},
+            timeout=5,
         )
         time.sleep(0.2)  # the access log line of the last request
         s.stop()
-        log = s.log_text()
+        log = s.server_log()
 
     assert statuses == [
         200,
