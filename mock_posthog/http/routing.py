@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import orjson
 from flask import Flask
 
 from mock_posthog.contract import schemas
@@ -21,6 +20,7 @@ from mock_posthog.http.instance import Instance
 from mock_posthog.posthog import auth
 from mock_posthog.posthog.call import Call, Reply
 from mock_posthog.posthog.parsers import RequestBody
+from mock_posthog.world.layout import dumps
 from mock_posthog.world.store import Record
 from mock_posthog.world.world import World
 
@@ -120,7 +120,7 @@ def render(route: Route, result: Any, validate: bool) -> Answer:
     if result is not None and not isinstance(result, Reply):  # the usual: JSON, route's status
         if validate and route.response_schema and route.status < 300:
             schemas.check_response(route.response_schema, result)
-        return Answer.of(route.status, orjson.dumps(result))
+        return Answer.of(route.status, dumps(result))
     reply = result if isinstance(result, Reply) else Reply(status=route.status)
     if reply.content_type != JSON:  # a Django HttpResponse keeps its own type
         return Answer.of(reply.status, reply.body or "", reply.content_type, reply.headers)
@@ -128,5 +128,5 @@ def render(route: Route, result: Any, validate: bool) -> Answer:
         return Answer.of(reply.status, b"", None, reply.headers)
     if validate and route.response_schema and reply.status < 300:
         schemas.check_response(route.response_schema, reply.body)
-    content = reply.encoded if reply.encoded is not None else orjson.dumps(reply.body)
+    content = reply.encoded if reply.encoded is not None else dumps(reply.body)
     return Answer.of(reply.status, content, JSON, reply.headers)

@@ -124,10 +124,12 @@ def resolve_project(store: Store, caller: Caller, raw: str) -> Record:
         if current is None:
             raise NotFound("Project not found.")
         project_id = int(current["id"])
-    elif re.fullmatch(r"-?\d+", raw):
-        project_id = int(raw)
     else:
-        raise NotFound()
+        # parents_query_dict: int() of the path value, a ValueError being NotFound().
+        parsed = records.django_int(raw)
+        if parsed is None:
+            raise NotFound()
+        project_id = parsed
     found = records.project(store, project_id) if 0 < project_id < 2**63 else None
     if found is None:
         raise NotFound("Project not found.")

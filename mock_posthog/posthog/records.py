@@ -95,6 +95,16 @@ def user(store: Store, user_id: int) -> Record | None:
     return store.get(USERS, user_id)
 
 
+def django_int(raw: str) -> int | None:
+    """A path value as Django's integer lookups read it: Python's `int()`, which takes any
+    Unicode decimal digits (`٣` is 3), surrounding spaces, a sign and underscores, but not
+    `²` nor more than 4,300 digits; None where it fails, which DRF's lookup turns into 404."""
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
 def personal_api_key(store: Store, value: str) -> Record | None:
     return _first(store.find_by(PERSONAL_API_KEYS, _by_value, value))
 
