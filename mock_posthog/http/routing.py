@@ -104,11 +104,11 @@ def route_for(path_routes: dict[str, Route], method: str) -> Route | None:
 def _resolve_parent(
     world: World, caller: auth.Caller, route: Route, args: dict[str, str]
 ) -> tuple[Record, Record | None]:
-    if route.parent in ("project", "current project"):
-        # The legacy router names no project: PostHog's LegacyPluginConfigViewSet takes the
-        # caller's current project, as `@current` does.
-        raw = args["project_id"] if route.parent == "project" else auth.CURRENT
-        project = auth.resolve_project(world.store, caller, raw)
+    if route.parent == "current project":
+        project = auth.legacy_project(world.store, caller)
+        organization = auth.resolve_organization(world.store, caller, project["organization_id"])
+    elif route.parent == "project":
+        project = auth.resolve_project(world.store, caller, args["project_id"])
         organization = auth.resolve_organization(world.store, caller, project["organization_id"])
     else:
         project = None

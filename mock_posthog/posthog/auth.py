@@ -15,6 +15,7 @@ from mock_posthog.contract.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    ValidationFailed,
 )
 from mock_posthog.posthog import records
 from mock_posthog.world.store import Record, Store
@@ -116,6 +117,15 @@ def check_has_project(store: Store, caller: Caller) -> None:
     """ProjectMembershipNecessaryPermissions, on every object (detail) route."""
     if current_project(store, caller) is None:
         raise PermissionDenied("You don't belong to any organization that has a project.")
+
+
+def legacy_project(store: Store, caller: Caller) -> Record:
+    """legacy_team_compatibility: the legacy router's project is the caller's own; without
+    one PostHog's parents_query_dict refuses with a ValidationError."""
+    current = current_project(store, caller)
+    if current is None:
+        raise ValidationFailed("This endpoint requires a project.")
+    return current
 
 
 def resolve_project(store: Store, caller: Caller, raw: str) -> Record:

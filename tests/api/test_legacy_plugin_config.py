@@ -118,13 +118,16 @@ def test_it_follows_the_key_owners_current_project(tmp_path: Path) -> None:
     assert other.get_json() == error("invalid_request", "not_found", "Not found.")
 
 
-def test_a_user_without_any_project_gets_project_not_found(tmp_path: Path) -> None:
+def test_a_user_without_any_project_is_told_the_endpoint_requires_one(tmp_path: Path) -> None:
+    """legacy_team_compatibility: parents_query_dict raises a ValidationError, a 400."""
     client = app_with_world(tmp_path).test_client()
 
     response = client.get(LEGACY, headers=bearer(NO_PROJECT_KEY))
 
-    assert response.status_code == 404
-    assert response.get_json() == error("invalid_request", "not_found", "Project not found.")
+    assert response.status_code == 400
+    assert response.get_json() == error(
+        "validation_error", "invalid_input", "This endpoint requires a project."
+    )
 
 
 def test_the_journal_names_the_legacy_operation(client: FlaskClient) -> None:
