@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask
+from werkzeug.wrappers import Request
 
 from mock_posthog.contract import schemas
 from mock_posthog.contract.errors import MethodNotAllowed
@@ -83,7 +84,8 @@ def dispatch(
     caller = auth.authenticate(world.store, this.headers, lambda: body.data, query)
     any_route = next(iter(path_routes.values()))
     with world.store.transaction():
-        organization, project = _resolve_parent(world, caller, any_route, args)
+        from_token = _project_from_token(world, this, body)
+        organization, project = _resolve_parent(world, caller, any_route, args, from_token)
         route = exchange.route
         # PostHog checks a key's scopes before membership, and both before the method.
         auth.check_key_scopes(caller, route.action if route else None, organization, project)
@@ -101,14 +103,35 @@ def route_for(path_routes: dict[str, Route], method: str) -> Route | None:
     return path_routes.get("GET" if method == "HEAD" else method)
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _project_from_token(world: World, this: Request, body: RequestBody) -> Record | None:
+    """PostHog's routing reads a project API token from the request before its parents (a
+    GET's `token` or `api_key`, a form's): a wrong one is a 401, a right one replaces the
+    path's project. Only a form body is read for it, as DRF's `request.POST` is."""
+    form = body.data if this.mimetype in _FORM_TYPES else None
+    token = auth.project_token(this.method, this.args, form)
+    return auth.project_of_token(world.store, token)
+
+
 def _resolve_parent(
-    world: World, caller: auth.Caller, route: Route, args: dict[str, str]
+    world: World,
+    caller: auth.Caller,
+    route: Route,
+    args: dict[str, str],
+    from_token: Record | None,
 ) -> tuple[Record, Record | None]:
     if route.parent == "current project":
-        project = auth.legacy_project(world.store, caller)
+        project = from_token or auth.legacy_project(world.store, caller)
         organization = auth.resolve_organization(world.store, caller, project["organization_id"])
     elif route.parent == "project":
-        project = auth.resolve_project(world.store, caller, args["project_id"])
+        raw = args["project_id"]
+        project = (
+            from_token
+            if from_token is not None and raw != auth.CURRENT
+            else auth.resolve_project(world.store, caller, raw)
+        )
         organization = auth.resolve_organization(world.store, caller, project["organization_id"])
     else:
         project = None

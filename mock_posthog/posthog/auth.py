@@ -119,6 +119,30 @@ def check_has_project(store: Store, caller: Caller) -> None:
         raise PermissionDenied("You don't belong to any organization that has a project.")
 
 
+def project_token(method: str, query: Mapping[str, str], form: Any) -> str | None:
+    """get_token(None, request), as PostHog's routing asks it for a project API token: a GET's
+    `token` or `api_key` query parameter, else a form body's `api_key` or `token` field."""
+    if method == "GET":
+        for name in ("token", "api_key"):
+            if query.get(name):
+                return query[name]
+    if isinstance(form, Mapping):
+        for name in ("api_key", "token"):
+            if form.get(name):
+                return str(form[name])
+    return None
+
+
+def project_of_token(store: Store, token: str | None) -> Record | None:
+    """_get_team_from_request: a token names a project, or the request is refused (401)."""
+    if token is None:
+        return None
+    project = records.project_by_token(store, token)
+    if project is None:
+        raise AuthenticationFailed()
+    return project
+
+
 def legacy_project(store: Store, caller: Caller) -> Record:
     """legacy_team_compatibility: the legacy router's project is the caller's own; without
     one PostHog's parents_query_dict refuses with a ValidationError."""

@@ -85,6 +85,11 @@ def project(store: Store, project_id: int) -> Record | None:
     return store.get(PROJECTS, project_id)
 
 
+def project_by_token(store: Store, token: str) -> Record | None:
+    """Team.objects.get_team_from_token: the project whose API token this is."""
+    return _first(store.find(PROJECTS, lambda project: project.get("api_token") == token))
+
+
 def projects_of_organization(store: Store, organization_id: str) -> list[Record]:
     """The organization's projects, by id."""
     found = store.find_by(PROJECTS, _by_organization, uuid_key(organization_id))

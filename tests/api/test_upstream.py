@@ -535,3 +535,25 @@ def test_a_fixture_archive_with_a_ref_in_its_url_is_refused(tmp_path: Path) -> N
         make_app(fixtures=(path,))
 
     assert refused.value.path == "$.plugin_archives[0].url"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.npmjs.com/package/posthog.plugin",
+        "https://www.npmjs.com/package/@posthog/plugin.js",
+        "https://www.npmjs.com/package/posthog-plugin/v/1.0.0/extra",
+    ],
+)
+def test_an_npm_url_whose_name_has_a_dot_is_no_plugin_url(client: FlaskClient, url: str) -> None:
+    """parse_npm_url's pattern takes `[@a-z0-9_-]` names only: PostHog's parse_url then raises
+    its plain exception, a 500."""
+    response = install(client, url)
+
+    assert response.status_code == 500
+    assert response.json == {
+        "type": "server_error",
+        "code": "error",
+        "detail": "A server error occurred.",
+        "attr": None,
+    }
