@@ -87,10 +87,14 @@ def dispatch(
         from_token = _project_from_token(world, this, body)
         organization, project = _resolve_parent(world, caller, any_route, args, from_token)
         route = exchange.route
-        # PostHog checks a key's scopes before membership, and both before the method.
+        # DRF runs the permission classes in order (scopes, membership, access level) before
+        # the throttles and the method.
         auth.check_key_scopes(caller, route.action if route else None, organization, project)
         auth.check_membership(caller, organization["id"])
-        instance.rate_limit.check(caller.key["value"])  # DRF throttles after the permissions
+        if any_route.parent == "organization":  # PluginViewSet's PluginsAccessLevelPermission
+            auth.check_plugins_access(organization, this.method)
+        # DRF throttles after every permission class, and only then looks for the method.
+        instance.rate_limit.check(caller.key["value"])
         if route is None:
             raise MethodNotAllowed(this.method, list(path_routes))
         call = Call(route, world, args, query, body, caller, organization, project, this)
