@@ -13,12 +13,12 @@ from flask import Flask
 from werkzeug.wrappers import Request
 
 from mock_posthog.contract import schemas
-from mock_posthog.contract.errors import MethodNotAllowed
+from mock_posthog.contract.errors import MethodNotAllowed, allow
 from mock_posthog.contract.operations import Route
 from mock_posthog.http.answer import JSON, Answer
 from mock_posthog.http.exchange import Exchange
 from mock_posthog.http.instance import Instance
-from mock_posthog.posthog import auth
+from mock_posthog.posthog import auth, metadata
 from mock_posthog.posthog.call import Call, Reply
 from mock_posthog.posthog.parsers import RequestBody
 from mock_posthog.world.layout import dumps
@@ -95,10 +95,16 @@ def dispatch(
             auth.check_plugins_access(organization, this.method)
         # DRF throttles after every permission class, and only then looks for the method.
         instance.rate_limit.check(caller.key["value"])
+
+        def call_for(route: Route) -> Call:
+            return Call(route, world, args, query, body, caller, organization, project, this)
+
+        if this.method == "OPTIONS":  # APIView.options: SimpleMetadata, on every route
+            options = metadata.metadata(path_routes, call_for)
+            return Answer.of(200, dumps(options), headers={"Allow": allow(list(path_routes))})
         if route is None:
             raise MethodNotAllowed(this.method, list(path_routes))
-        call = Call(route, world, args, query, body, caller, organization, project, this)
-        result = route.handler(call)
+        result = route.handler(call_for(route))
     return render(route, result, world.settings.validate_responses)
 
 

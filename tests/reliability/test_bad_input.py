@@ -492,7 +492,9 @@ def test_a_body_over_the_limit_is_413_where_the_body_is_read(
 
     response = send(target, route, data=body, content_type=content_type)
 
-    if reads_its_body(route):
+    # PostHog's routing reads a form body of any method (but a GET's) for a project token.
+    form_read = content_type != "application/json" and route.method == "DELETE"
+    if reads_its_body(route) or form_read:
         assert (response.status_code, response.json) == (413, TOO_LARGE)
     else:
         assert response.status_code == route.status
