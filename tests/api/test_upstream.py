@@ -557,3 +557,19 @@ def test_an_npm_url_whose_name_has_a_dot_is_no_plugin_url(client: FlaskClient, u
         "detail": "A server error occurred.",
         "attr": None,
     }
+
+
+def test_a_tree_url_keeps_the_branch_as_its_tag_and_installs_the_branch_head(
+    client: FlaskClient,
+) -> None:
+    """The documented era's parse_github_url takes the ref after /tree/ as the tag, and the
+    archive downloaded is that branch's head: here the default world's `v1` branch."""
+    url = "https://github.com/PostHog/taxonomy-plugin/tree/v1"
+    client.delete(f"/api/organizations/{ORG_ID}/plugins/2/", headers=AUTH)
+
+    response = install(client, url)
+
+    assert response.status_code == 201
+    assert (response.json["tag"], response.json["latest_tag"]) == ("v1", "v1")
+    assert response.json["description"] == "Standardize your event names into a single pattern."
+    assert [field["key"] for field in response.json["config_schema"]] == ["defaultNamingConvention"]
