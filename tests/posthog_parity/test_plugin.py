@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,15 @@ BAR = {"name": "What's in the bar?", "type": "string", "default": "baz", "requir
 FROZEN = datetime(2021, 8, 25, 22, 9, 14, 252000, tzinfo=UTC)
 VERSION_GATES = "self-hosted PostHog version gates: the mock stands for PostHog Cloud"
 NOT_HTTP = "a unit test of posthog.plugins.access helpers, not of the API"
+
+
+def skipped(reason: str) -> Callable[[], None]:
+    """A PostHog test kept by name that the mock cannot run, with the reason."""
+
+    @pytest.mark.skip(reason=reason)
+    def test() -> None: ...
+
+    return test
 
 
 def world(client: FlaskClient) -> Any:
@@ -328,39 +338,38 @@ def test_create_plugin_other_commit_url(client: FlaskClient) -> None:
     assert len(world(client).store.all("plugins")) == 1
 
 
-@pytest.mark.skip(reason=VERSION_GATES)
-def test_create_plugin_version_range_eq_current() -> None: ...
+test_create_plugin_version_range_eq_current = skipped(VERSION_GATES)
 
 
-@pytest.mark.skip(reason=VERSION_GATES)
-def test_create_plugin_version_range_eq_next_minor() -> None: ...
+test_create_plugin_version_range_eq_next_minor = skipped(VERSION_GATES)
 
 
-@pytest.mark.skip(reason=VERSION_GATES)
-def test_create_plugin_version_range_gt_current() -> None: ...
+test_create_plugin_version_range_gt_current = skipped(VERSION_GATES)
 
 
-@pytest.mark.skip(reason=VERSION_GATES)
-def test_create_plugin_version_range_gt_next_major() -> None: ...
+test_create_plugin_version_range_gt_next_major = skipped(VERSION_GATES)
 
 
-@pytest.mark.skip(reason=VERSION_GATES)
-def test_create_plugin_version_range_lt_current() -> None: ...
+test_create_plugin_version_range_lt_current = skipped(VERSION_GATES)
 
 
-@pytest.mark.skip(reason=VERSION_GATES)
-def test_create_plugin_version_range_lt_next_major() -> None: ...
+test_create_plugin_version_range_lt_next_major = skipped(VERSION_GATES)
 
 
-@pytest.mark.skip(reason=VERSION_GATES)
-def test_create_plugin_version_range_lt_invalid() -> None: ...
+test_create_plugin_version_range_lt_invalid = skipped(VERSION_GATES)
 
 
-@pytest.mark.skip(
-    reason="needs a plugin whose version requirement a self-hosted PostHog would refuse; "
-    "the mock never refuses one, as PostHog Cloud does not (its 201 is in the other tests)"
-)
-def test_create_plugin_version_range_gt_next_major_ignore_on_cloud() -> None: ...
+def test_create_plugin_version_range_gt_next_major_ignore_on_cloud(tmp_path: Path) -> None:
+    """PostHog Cloud ignores a plugin's `posthogVersion`; the mock stands for Cloud."""
+    next_major = "99.0.0"  # Version(VERSION).next_major(): beyond any PostHog version
+    repository = "https://github.com/posthog-plugin/version-greater-than"
+    manifest = {"name": "version-greater-than", "posthogVersion": f">= {next_major}"}
+    release = {"tag": next_major, "files": {"plugin.json": manifest, "index.js": ""}}
+    archive = {"url": repository, "releases": [release]}
+    client = parity_app(tmp_path, {"plugin_archives": [archive]}).test_client()
+
+    response = install(client, f"{repository}/commit/{next_major}")
+    assert response.status_code == 201
 
 
 def test_update_plugin_source(client: FlaskClient) -> None:
@@ -723,29 +732,22 @@ def test_get_all_activity(client: FlaskClient) -> None:
     ]
 
 
-@pytest.mark.skip(reason=NOT_HTTP)
-def test_root_check() -> None: ...
+test_root_check = skipped(NOT_HTTP)
 
 
-@pytest.mark.skip(reason=NOT_HTTP)
-def test_install_check() -> None: ...
+test_install_check = skipped(NOT_HTTP)
 
 
-@pytest.mark.skip(reason=NOT_HTTP)
-def test_install_check_but_different_specific_id() -> None: ...
+test_install_check_but_different_specific_id = skipped(NOT_HTTP)
 
 
-@pytest.mark.skip(reason=NOT_HTTP)
-def test_config_check() -> None: ...
+test_config_check = skipped(NOT_HTTP)
 
 
-@pytest.mark.skip(reason=NOT_HTTP)
-def test_config_check_with_id_str() -> None: ...
+test_config_check_with_id_str = skipped(NOT_HTTP)
 
 
-@pytest.mark.skip(reason=NOT_HTTP)
-def test_none_check() -> None: ...
+test_none_check = skipped(NOT_HTTP)
 
 
-@pytest.mark.skip(reason=NOT_HTTP)
-def test_no_org_check() -> None: ...
+test_no_org_check = skipped(NOT_HTTP)
