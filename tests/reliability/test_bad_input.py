@@ -591,7 +591,7 @@ def test_a_body_shorter_than_its_content_length_is_a_parse_error() -> None:
 
     detail = "Malformed request: " + ClientDisconnected.description
     assert (status, json.loads(b"".join(chunks))) == (
-        "400 BAD REQUEST",
+        "400 Bad Request",
         error("invalid_request", "parse_error", detail),
     )
     assert app.extensions["mock_posthog"].world.store.export() == before
