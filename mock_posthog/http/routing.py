@@ -89,7 +89,8 @@ def dispatch(
         route = exchange.route
         # DRF runs the permission classes in order (scopes, membership, access level) before
         # the throttles and the method.
-        auth.check_key_scopes(caller, route.action if route else None, organization, project)
+        action = "metadata" if this.method == "OPTIONS" else route.action if route else None
+        auth.check_key_scopes(caller, action, organization, project)
         auth.check_membership(caller, organization["id"])
         if any_route.parent == "organization":  # PluginViewSet's PluginsAccessLevelPermission
             auth.check_plugins_access(organization, this.method)

@@ -28,7 +28,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 HeaderSource = Mapping[str, str] | Headers  # a request's headers, or a journal entry's
 
 _BEARER = re.compile(r"^Bearer\s+(\S.+)$")
-_READ_ACTIONS = ("list", "retrieve")
+_READ_ACTIONS = ("list", "retrieve", "metadata")  # metadata: DRF's action for OPTIONS
 _WRITE_ACTIONS = ("create", "update", "partial_update", "destroy")
 
 

@@ -184,3 +184,24 @@ def test_options_needs_a_key_and_the_permissions_of_a_read(tmp_path: Path) -> No
         "permission_denied",
         "Your organization's plugin access level is insufficient.",
     )
+
+
+def test_a_scoped_key_needs_plugin_read_for_options(tmp_path: Path) -> None:
+    """APIScopePermission reads OPTIONS (DRF's `metadata` action) as a read."""
+    client = app_with_world(tmp_path).test_client()
+    store = client.application.extensions["mock_posthog"].world.store
+    store.insert(
+        "personal_api_keys", {"value": "phx_read", "user_id": 1, "scopes": ["plugin:read"]}
+    )
+    store.insert(
+        "personal_api_keys", {"value": "phx_other", "user_id": 1, "scopes": ["query:read"]}
+    )
+
+    allowed = client.options(PLUGINS, headers={"Authorization": "Bearer phx_read"})
+    refused = client.options(PLUGINS, headers={"Authorization": "Bearer phx_other"})
+
+    assert allowed.status_code == 200
+    assert refused.status_code == 403
+    assert refused.get_json() == error(
+        "authentication_error", "permission_denied", "API key missing required scope 'plugin:read'"
+    )
