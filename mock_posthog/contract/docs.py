@@ -16,11 +16,13 @@ from mock_posthog.contract.world_table import Tables, world_table
 ROUTES_MARKER = "routes"
 DIFFERENCES_MARKER = "differences"
 WORLD_MARKER = "default-world"
+EMULATION_MARKER = "emulation"
 
 
 def differences() -> dict[str, list[dict[str, Any]]]:
     """The documented differences: `routes` (bodies, parameters and behaviours of operations)
-    and `fields` (one aspect of one resource field each)."""
+    and `fields` (one aspect of one resource field each) where PostHog's docs and its server
+    disagree, and `emulation`, where the mock and PostHog's server do."""
     text = resources.files("mock_posthog.contract").joinpath("differences.json").read_text("utf-8")
     return json.loads(text)
 
@@ -99,10 +101,20 @@ def _aspect(aspect: str, value: str) -> str:
     return _ASPECTS[aspect].format(value)
 
 
+def emulation_section() -> str:
+    """Where the mock still does other than PostHog's documented-era server, and why."""
+    lines = ["| what | PostHog's server | the mock | why |", "|---|---|---|---|"]
+    for entry in differences()["emulation"]:
+        cells = (entry["topic"], entry["posthog"], entry["mock"], entry["why"])
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def generated_sections(routes: Iterable[Route], default_world: Tables) -> dict[str, str]:
     return {
         ROUTES_MARKER: routes_table(routes),
         DIFFERENCES_MARKER: differences_section(),
+        EMULATION_MARKER: emulation_section(),
         WORLD_MARKER: world_table(default_world),
     }
 

@@ -51,6 +51,11 @@ _PATH_PARAMETERS = {
     "id": ({"type": "integer"}, "The object's id.", None),
     "plugin_config_id": ({"type": "integer"}, "The plugin config's id.", None),
 }
+LEGACY_NOTE = (
+    "The legacy form (PostHog's LegacyPluginConfigViewSet, which its frontend calls): the same "
+    "as `/api/projects/@current/plugin_configs/`, on the caller's current project. Not in "
+    "PostHog's docs."
+)
 # Schema files that describe no part of the API.
 _NOT_API = {"fixtures.json"}
 # What an object schema can say of its fields, and the keys whose values are not schemas.
@@ -151,12 +156,15 @@ def _operation(route: Route) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": route.operation_id,
         "summary": route.summary,
-        "tags": [route.path.split("/")[4]],
+        "tags": ["plugin_configs" if route.legacy else route.path.split("/")[4]],
         "parameters": _parameters(route),
         "responses": _responses(route),
     }
     if route.behaviours:
         operation["description"] = "\n".join(f"- {behaviour}" for behaviour in route.behaviours)
+    if route.legacy:
+        operation["deprecated"] = True
+        operation["description"] = "\n\n".join([LEGACY_NOTE, operation.get("description", "")])
     if route.request_schema:
         operation["requestBody"] = {"required": False, "content": _request_content(route)}
     return operation

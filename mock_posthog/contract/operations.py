@@ -10,6 +10,8 @@ from typing import Any
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # what a route may be for
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")  # the methods whose body PostHog reads
+# PostHog's flat legacy router: plugin configs of the caller's current project.
+LEGACY_BASE = "/api/plugin_config/"
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,14 @@ class Route:
     bad_requests: tuple[str, ...] = ()
     # Error statuses PostHog answers on this route with no body at all (DRF's bare Response).
     bare_errors: tuple[int, ...] = ()
+    # The legacy form of a project route (LEGACY_BASE): no project in the path, the caller's
+    # current project instead; kept out of PostHog's docs, deprecated in the mock's.
+    legacy: bool = False
 
     @property
     def parent(self) -> str:
+        """What the path names the route's parent by: `project` (an id or `@current`),
+        `current project` (the legacy router, which names none) or `organization`."""
+        if self.legacy:
+            return "current project"
         return "project" if self.path.startswith("/api/projects/") else "organization"

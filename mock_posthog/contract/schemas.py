@@ -226,6 +226,8 @@ def _coerce_value(types: list[str], value: Any) -> Any:
     return value
 
 
+# The pattern of a DRF CharField's ProhibitNullCharactersValidator.
+NO_NUL = "^[^\\u0000]*$"
 _TYPE_MESSAGES = {
     "integer": "A valid integer is required.",
     "boolean": "Must be a valid boolean.",
@@ -267,6 +269,8 @@ def _describe(error: ValidationError) -> tuple[str | None, str, str]:
         return attr, "max_length", f"Ensure this field has no more than {limit} characters."
     if keyword == "minLength":
         return attr, "blank", "This field may not be blank."
+    if keyword == "pattern" and error.validator_value == NO_NUL:
+        return attr, "null_characters_not_allowed", "Null characters are not allowed."
     if keyword == "enum":
         return attr, "invalid_choice", f'"{value}" is not a valid choice.'
     if keyword == "maximum":

@@ -3,15 +3,16 @@
 Every API response is small and made at once, so werkzeug's Response (header objects,
 iterator wrappers, checks on each call) is more than it needs: an Answer is written with one
 call to `start_response`, which saves about 15 µs of a request's 100 to 200 (bench/README.md).
-It is written exactly as werkzeug writes a Response: the reason phrase in capitals, headers
-in the order given, then the content type, then the length (except for a 204, which has
-none), and no body for a HEAD.
+It is written as PostHog's Django stack writes a response: Django's reason phrase, headers in
+the order given, then the content type, then the length (except for a 204, which has none),
+and no body for a HEAD.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response
@@ -21,7 +22,20 @@ from werkzeug.test import run_wsgi_app
 JSON = "application/json"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
 
-_STATUS_LINES = {code: f"{code} {phrase.upper()}" for code, phrase in HTTP_STATUS_CODES.items()}
+# Django writes the reason phrase of Python's http.HTTPStatus (`201 Created`); Python 3.13 renamed
+# two of them, which PostHog's Python of the documented era still wrote the old way.
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
+_PHRASES |= {413: "Request Entity Too Large", 422: "Unprocessable Entity"}
+_STATUS_LINES = {
+    code: f"{code} {_PHRASES.get(code, phrase)}" for code, phrase in HTTP_STATUS_CODES.items()
+}
+# What Django's SecurityMiddleware and XFrameOptionsMiddleware add to every response of
+# PostHog's, with their default settings.
+SECURITY_HEADERS = (
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +66,12 @@ class Answer:
         chunks, status, headers = run_wsgi_app(app, environ, buffered=True)  # and closed
         return cls(int(status.split(" ", 1)[0]), headers.to_wsgi_list(), b"".join(chunks))
 
+    def with_headers(self, *extra: tuple[str, str]) -> Answer:
+        """The same answer with `extra` headers added where it has none of that name."""
+        present = {name.lower() for name, _ in self.headers}
+        added = [(name, value) for name, value in extra if name.lower() not in present]
+        return replace(self, headers=[*self.headers, *added]) if added else self
+
     @property
     def mimetype(self) -> str:
         """The content type without its parameters, lower-cased ("" when there is none)."""
@@ -73,4 +93,4 @@ class Answer:
 
 
 def status_line(status: int) -> str:
-    return _STATUS_LINES.get(status) or f"{status} UNKNOWN"
+    return _STATUS_LINES.get(status) or f"{status} Unknown Status Code"

@@ -17,9 +17,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from mock_posthog.contract.errors import ApiError
+from mock_posthog.contract.errors import ApiError, allow
 from mock_posthog.http import faults, namespace_selectors, recording, routing, unrouted
-from mock_posthog.http.answer import Answer, WSGIApp
+from mock_posthog.http.answer import SECURITY_HEADERS, Answer, WSGIApp
 from mock_posthog.http.error_responses import (
     error_response,
     http_error_response,
@@ -58,7 +58,7 @@ class ApiApp:
         began, moment = time.perf_counter(), instance.world.clock.now()
         exchange = Exchange(self._request(environ), began, moment)
         with answering(exchange):
-            answer = self._answer(exchange, instance)
+            answer = self._answer(exchange, instance).with_headers(*SECURITY_HEADERS)
         instance.journal.record(recording.recorded(instance.world.store, exchange, answer))
         if exchange.dropped:
             faults.drop_connection(environ)
@@ -77,15 +77,18 @@ class ApiApp:
         matched = self.table.match(this.path)
         if matched is not None:
             exchange.route = routing.route_for(matched[0], this.method)
+            allowing = ("Allow", allow(list(matched[0])))
         try:
             refused = faults.inject(instance.faults, exchange)
             if refused is not None:
                 return refused
             if matched is None:  # Flask's 404 in the envelope, or the OpenAPI document
                 return unrouted.answered(self.flask_dispatch, self.table, this.environ)
-            return routing.dispatch(exchange, instance, *matched)
+            return routing.dispatch(exchange, instance, *matched).with_headers(allowing)
         except ApiError as error:
-            return error_response(error)
+            # DRF's finalize_response gives every answer of a view its Allow header.
+            answer = error_response(error)
+            return answer.with_headers(allowing) if matched is not None else answer
         except HTTPException as error:
             return http_error_response(error, this.method, this.path, this.max_content_length)
         except Exception as error:  # any failure is a 500 with its cause

@@ -9,18 +9,19 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import orjson
 from flask import Flask
+from werkzeug.wrappers import Request
 
 from mock_posthog.contract import schemas
-from mock_posthog.contract.errors import MethodNotAllowed
+from mock_posthog.contract.errors import MethodNotAllowed, allow
 from mock_posthog.contract.operations import Route
 from mock_posthog.http.answer import JSON, Answer
 from mock_posthog.http.exchange import Exchange
 from mock_posthog.http.instance import Instance
-from mock_posthog.posthog import auth
+from mock_posthog.posthog import auth, metadata
 from mock_posthog.posthog.call import Call, Reply
 from mock_posthog.posthog.parsers import RequestBody
+from mock_posthog.world.layout import dumps
 from mock_posthog.world.store import Record
 from mock_posthog.world.world import World
 
@@ -83,16 +84,28 @@ def dispatch(
     caller = auth.authenticate(world.store, this.headers, lambda: body.data, query)
     any_route = next(iter(path_routes.values()))
     with world.store.transaction():
-        organization, project = _resolve_parent(world, caller, any_route, args)
+        from_token = _project_from_token(world, this, body)
+        organization, project = _resolve_parent(world, caller, any_route, args, from_token)
         route = exchange.route
-        # PostHog checks a key's scopes before membership, and both before the method.
-        auth.check_key_scopes(caller, route.action if route else None, organization, project)
+        # DRF runs the permission classes in order (scopes, membership, access level) before
+        # the throttles and the method.
+        action = "metadata" if this.method == "OPTIONS" else route.action if route else None
+        auth.check_key_scopes(caller, action, organization, project)
         auth.check_membership(caller, organization["id"])
-        instance.rate_limit.check(caller.key["value"])  # DRF throttles after the permissions
+        if any_route.parent == "organization":  # PluginViewSet's PluginsAccessLevelPermission
+            auth.check_plugins_access(organization, this.method)
+        # DRF throttles after every permission class, and only then looks for the method.
+        instance.rate_limit.check(caller.key["value"])
+
+        def call_for(route: Route) -> Call:
+            return Call(route, world, args, query, body, caller, organization, project, this)
+
+        if this.method == "OPTIONS":  # APIView.options: SimpleMetadata, on every route
+            options = metadata.metadata(path_routes, call_for)
+            return Answer.of(200, dumps(options), headers={"Allow": allow(list(path_routes))})
         if route is None:
             raise MethodNotAllowed(this.method, list(path_routes))
-        call = Call(route, world, args, query, body, caller, organization, project, this)
-        result = route.handler(call)
+        result = route.handler(call_for(route))
     return render(route, result, world.settings.validate_responses)
 
 
@@ -101,11 +114,35 @@ def route_for(path_routes: dict[str, Route], method: str) -> Route | None:
     return path_routes.get("GET" if method == "HEAD" else method)
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _project_from_token(world: World, this: Request, body: RequestBody) -> Record | None:
+    """PostHog's routing reads a project API token from the request before its parents (a
+    GET's `token` or `api_key`, a form's): a wrong one is a 401, a right one replaces the
+    path's project. Only a form body is read for it, as DRF's `request.POST` is."""
+    form = body.data if this.mimetype in _FORM_TYPES else None
+    token = auth.project_token(this.method, this.args, form)
+    return auth.project_of_token(world.store, token)
+
+
 def _resolve_parent(
-    world: World, caller: auth.Caller, route: Route, args: dict[str, str]
+    world: World,
+    caller: auth.Caller,
+    route: Route,
+    args: dict[str, str],
+    from_token: Record | None,
 ) -> tuple[Record, Record | None]:
-    if route.parent == "project":
-        project = auth.resolve_project(world.store, caller, args["project_id"])
+    if route.parent == "current project":
+        project = from_token or auth.legacy_project(world.store, caller)
+        organization = auth.resolve_organization(world.store, caller, project["organization_id"])
+    elif route.parent == "project":
+        raw = args["project_id"]
+        project = (
+            from_token
+            if from_token is not None and raw != auth.CURRENT
+            else auth.resolve_project(world.store, caller, raw)
+        )
         organization = auth.resolve_organization(world.store, caller, project["organization_id"])
     else:
         project = None
@@ -117,7 +154,7 @@ def render(route: Route, result: Any, validate: bool) -> Answer:
     if result is not None and not isinstance(result, Reply):  # the usual: JSON, route's status
         if validate and route.response_schema and route.status < 300:
             schemas.check_response(route.response_schema, result)
-        return Answer.of(route.status, orjson.dumps(result))
+        return Answer.of(route.status, dumps(result))
     reply = result if isinstance(result, Reply) else Reply(status=route.status)
     if reply.content_type != JSON:  # a Django HttpResponse keeps its own type
         return Answer.of(reply.status, reply.body or "", reply.content_type, reply.headers)
@@ -125,5 +162,5 @@ def render(route: Route, result: Any, validate: bool) -> Answer:
         return Answer.of(reply.status, b"", None, reply.headers)
     if validate and route.response_schema and reply.status < 300:
         schemas.check_response(route.response_schema, reply.body)
-    content = reply.encoded if reply.encoded is not None else orjson.dumps(reply.body)
+    content = reply.encoded if reply.encoded is not None else dumps(reply.body)
     return Answer.of(reply.status, content, JSON, reply.headers)

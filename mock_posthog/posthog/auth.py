@@ -15,6 +15,7 @@ from mock_posthog.contract.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    ValidationFailed,
 )
 from mock_posthog.posthog import records
 from mock_posthog.posthog.notes import note
@@ -37,7 +38,7 @@ PROJECT_TOKEN = (
     "the key is a project API token (phc_...), which PostHog takes only where events are"
     " captured; its REST API wants a personal API key (phx_...)"
 )
-_READ_ACTIONS = ("list", "retrieve")
+_READ_ACTIONS = ("list", "retrieve", "metadata")  # metadata: DRF's action for OPTIONS
 _WRITE_ACTIONS = ("create", "update", "partial_update", "destroy")
 
 
@@ -132,16 +133,51 @@ def check_has_project(store: Store, caller: Caller) -> None:
         raise PermissionDenied("You don't belong to any organization that has a project.")
 
 
+def project_token(method: str, query: Mapping[str, str], form: Any) -> str | None:
+    """get_token(None, request), as PostHog's routing asks it for a project API token: a GET's
+    `token` or `api_key` query parameter, else a form body's `api_key` or `token` field."""
+    if method == "GET":
+        for name in ("token", "api_key"):
+            if query.get(name):
+                return query[name]
+    if isinstance(form, Mapping):
+        for name in ("api_key", "token"):
+            if form.get(name):
+                return str(form[name])
+    return None
+
+
+def project_of_token(store: Store, token: str | None) -> Record | None:
+    """_get_team_from_request: a token names a project, or the request is refused (401)."""
+    if token is None:
+        return None
+    project = records.project_by_token(store, token)
+    if project is None:
+        raise AuthenticationFailed()
+    return project
+
+
+def legacy_project(store: Store, caller: Caller) -> Record:
+    """legacy_team_compatibility: the legacy router's project is the caller's own; without
+    one PostHog's parents_query_dict refuses with a ValidationError."""
+    current = current_project(store, caller)
+    if current is None:
+        raise ValidationFailed("This endpoint requires a project.")
+    return current
+
+
 def resolve_project(store: Store, caller: Caller, raw: str) -> Record:
     if raw == CURRENT:
         current = current_project(store, caller)
         if current is None:
             raise NotFound("Project not found.")
         project_id = int(current["id"])
-    elif re.fullmatch(r"-?\d+", raw):
-        project_id = int(raw)
     else:
-        raise NotFound()
+        # parents_query_dict: int() of the path value, a ValueError being NotFound().
+        parsed = records.django_int(raw)
+        if parsed is None:
+            raise NotFound()
+        project_id = parsed
     found = records.project(store, project_id) if 0 < project_id < 2**63 else None
     if found is None:
         raise NotFound("Project not found.")

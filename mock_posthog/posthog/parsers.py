@@ -85,7 +85,7 @@ def _charset(request: Request) -> str:
 
 
 def _parse_json(raw: bytes, charset: str) -> Any:
-    """json.loads(text, parse_constant=...), with one decoder made once."""
+    """json.loads(text), with one decoder made once."""
     try:
         text = raw.decode(charset)
         if text.startswith("\ufeff"):
@@ -100,8 +100,6 @@ def _parse_json(raw: bytes, charset: str) -> Any:
         ) from None
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+# PostHog sets STRICT_JSON False, so DRF's JSONParser passes no parse_constant: NaN,
+# Infinity and -Infinity are read as Python's json reads them (and 1e999 is inf).
+_DECODER = json.JSONDecoder()

@@ -85,6 +85,11 @@ def project(store: Store, project_id: int) -> Record | None:
     return store.get(PROJECTS, project_id)
 
 
+def project_by_token(store: Store, token: str) -> Record | None:
+    """Team.objects.get_team_from_token: the project whose API token this is."""
+    return _first(store.find(PROJECTS, lambda project: project.get("api_token") == token))
+
+
 def projects_of_organization(store: Store, organization_id: str) -> list[Record]:
     """The organization's projects, by id."""
     found = store.find_by(PROJECTS, _by_organization, uuid_key(organization_id))
@@ -93,6 +98,16 @@ def projects_of_organization(store: Store, organization_id: str) -> list[Record]
 
 def user(store: Store, user_id: int) -> Record | None:
     return store.get(USERS, user_id)
+
+
+def django_int(raw: str) -> int | None:
+    """A path value as Django's integer lookups read it: Python's `int()`, which takes any
+    Unicode decimal digits (`٣` is 3), surrounding spaces, a sign and underscores, but not
+    `²` nor more than 4,300 digits; None where it fails, which DRF's lookup turns into 404."""
+    try:
+        return int(raw)
+    except ValueError:
+        return None
 
 
 def personal_api_key(store: Store, value: str) -> Record | None:

@@ -3,7 +3,8 @@ network: plugin archives by URL (table `plugin_archives`) and the plugin reposit
 (table `plugin_repository`). Tests change both while the server runs, through the functions
 at the end of this module or through `/_mock/upstream`.
 
-An archive is `{"url", "releases": [{"tag", "files": {name: text}}], "unreachable"}`. Its
+An archive is `{"url", "releases": [{"tag", "files": {name: text}}], "branches": {name: tag},
+"unreachable"}`. Its
 `url` names the repository or package without a ref; its releases run oldest first, so the
 last one is the latest (the newest commit, or npm's `latest`). A file given as a JSON value
 instead of text (a `plugin.json` written inline, say) reads as that value serialized. A URL
@@ -69,8 +70,13 @@ def fetch(store: Store, parsed: PluginUrl) -> Release:
         return Release(tag, _texts(matching[-1]["files"]))
     if not releases:
         raise ServerError(f"could not download {parsed.base} at {tag!r}: it has no releases")
-    # A branch name, say: GitHub would serve its head, which here is the latest release.
-    note(f"{tag!r} is not a release of {parsed.base}; serving its latest release's files")
+    # A branch: GitHub serves the archive of its head. PostHog's documented era keeps the
+    # branch name as the tag (later versions resolve it to the head's SHA).
+    head = (archive.get("branches") or {}).get(tag)
+    at_head = [release for release in releases if release["tag"] == head]
+    if at_head:
+        return Release(tag, _texts(at_head[-1]["files"]))
+    note(f"{tag!r} is not a release or branch of {parsed.base}; serving its latest release's files")
     return Release(tag, _texts(releases[-1]["files"]))
 
 

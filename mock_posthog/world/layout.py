@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
@@ -22,16 +23,66 @@ class StoreWriteError(Exception):
 
 def json_copy(record: Mapping[str, Any]) -> Record:
     """A deep, JSON-clean copy: what is stored can always be saved, and callers can't alias it.
-    A value that cannot be (a lone surrogate, which PostgreSQL refuses too; JSON nested deeper
-    than 254 levels) fails the write, which is rolled back."""
+    What PostgreSQL would refuse fails the write, which is rolled back: a lone surrogate, a NUL
+    character, a non-finite number (orjson would write null for it, silently)."""
     try:
-        return orjson.loads(orjson.dumps(record))
+        dumped = orjson.dumps(record)
     except orjson.JSONEncodeError as error:
-        if "64-bit" in str(error):
-            # An integer beyond 64 bits, which PostgreSQL's jsonb keeps but orjson cannot write:
-            # kept as the nearest float, as orjson reads such a number.
-            return json_copy(json.loads(json.dumps(record), parse_int=_int64_or_float))
+        return _stdlib_copy(record, str(error))
+    if b"null" in dumped or b"\\u0000" in dumped:  # cheap signs that a closer look is due
+        refused = _refused_by_postgresql(record)
+        if refused:
+            raise StoreWriteError(f"cannot store the value: {refused}")
+    return orjson.loads(dumped)
+
+
+def _stdlib_copy(record: Mapping[str, Any], orjson_error: str) -> Record:
+    """The copy where orjson gives up but PostgreSQL would not: an integer beyond 64 bits
+    (jsonb keeps it; here it becomes the nearest float, as orjson reads such a number) and
+    nesting deeper than orjson's 254 levels (Python's json and jsonb go on to about 1,000)."""
+    if "64-bit" not in orjson_error and "Recursion" not in orjson_error:
+        raise StoreWriteError(f"cannot store the value: {orjson_error}")
+    refused = _refused_by_postgresql(record)
+    if refused:
+        raise StoreWriteError(f"cannot store the value: {refused}")
+    try:
+        return cast(Record, json.loads(json.dumps(record), parse_int=_int64_or_float))
+    except RecursionError:
+        raise StoreWriteError(
+            "cannot store the value: nested deeper than Python's json goes"
+        ) from None
+    except ValueError as error:
         raise StoreWriteError(f"cannot store the value: {error}") from None
+
+
+def _refused_by_postgresql(record: Any) -> str | None:
+    """Why PostgreSQL would refuse a value of the record, if it would: psycopg2 refuses a NUL
+    in text, jsonb a \\u0000 escape and the `Infinity`/`NaN` that Django's json.dumps writes
+    for a non-finite float. Walked without recursion, since records may nest deeply."""
+    pending: list[Any] = [record]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and "\x00" in value:
+            return "PostgreSQL refuses the NUL character (0x00) in text and in jsonb"
+        elif isinstance(value, float) and not math.isfinite(value):
+            return f"jsonb refuses the non-finite number {json.dumps(value)} (from a float {value})"
+    return None
+
+
+def dumps(value: Any) -> bytes:
+    """JSON as orjson writes it, or, for what is nested deeper than orjson goes (254 levels),
+    the same compact form from Python's json, as PostHog's renderer would write it."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError as error:
+        if "Recursion" not in str(error):
+            raise
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _int64_or_float(text: str) -> int | float:

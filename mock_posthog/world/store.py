@@ -30,6 +30,7 @@ from mock_posthog.world.layout import (
     SEQUENCES,
     StoreWriteError,
     by_doc_id,
+    dumps,
     json_copy,
     tinydb_layout,
     without_gc,
@@ -334,7 +335,7 @@ class Store:
         for name, rows in self._storage.memory.items():
             encoded = self._encoded.get(name)
             if encoded is None:
-                encoded = self._encoded[name] = orjson.dumps(name) + b":" + orjson.dumps(rows)
+                encoded = self._encoded[name] = orjson.dumps(name) + b":" + dumps(rows)
             parts += (encoded, b",")
         parts[-1:] = [b"}"] if len(parts) > 1 else [b"{", b"}"]
         return parts
@@ -346,7 +347,7 @@ class Store:
 
     def load(self, tables: Mapping[str, list[Mapping[str, Any]]]) -> None:
         """Replace everything with `tables` (the fixture format), in one save."""
-        self.restore(orjson.dumps(tinydb_layout(tables)))
+        self.restore(dumps(tinydb_layout(tables)))
 
     def snapshot(self) -> bytes:
         """The whole state, TinyDB layout, as bytes that `restore` takes back."""

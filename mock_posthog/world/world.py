@@ -3,13 +3,11 @@ plane and the in-process handle share. Reset puts all of it back as it started."
 
 from __future__ import annotations
 
-import orjson
-
 from mock_posthog.settings import Settings
 from mock_posthog.world import fixtures
 from mock_posthog.world.clock import Clock, isoformat
 from mock_posthog.world.ids import UuidSource
-from mock_posthog.world.layout import tinydb_layout, without_gc
+from mock_posthog.world.layout import dumps, tinydb_layout, without_gc
 from mock_posthog.world.store import Store
 
 
@@ -33,7 +31,7 @@ class World:
             seed_tables = _seed_tables(settings)
             # The records are this world's own, fresh from the files: no need to copy them.
             layout = tinydb_layout(seed_tables, copy=False)
-            self.seed = orjson.dumps(layout)
+            self.seed = dumps(layout)
             self.store = Store(settings.data)
             if not self.store.has_data:
                 self.store.replace(layout)

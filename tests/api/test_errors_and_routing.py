@@ -169,13 +169,12 @@ def test_an_unsupported_body_type_is_415(
     ("raw", "reason"),
     [
         (b"{bad", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
-        (b'{"name": NaN}', "Out of range float values are not JSON compliant: 'NaN'"),
         (
             b'{"name": "\xff"}',
             "'utf-8' codec can't decode byte 0xff in position 10: invalid start byte",
         ),
     ],
-    ids=["syntax", "nan", "invalid-utf-8"],
+    ids=["syntax", "invalid-utf-8"],
 )
 @pytest.mark.parametrize("method", ["POST", "PATCH"])
 def test_a_body_that_is_not_json_is_a_parse_error(

@@ -42,13 +42,6 @@ def entry(what: str, item_id: str, name: str, at: str, user: dict[str, Any] = MO
     }
 
 
-def without_ids(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The entries without their `id`, after checking that each is a UUID."""
-    for result in results:
-        uuid.UUID(result["id"])
-    return [{key: value for key, value in result.items() if key != "id"} for result in results]
-
-
 def install_source_plugins(client: FlaskClient, world: World, count: int) -> None:
     """`count` installs, one minute apart from FROZEN on."""
     world.clock.freeze(FROZEN)
@@ -65,7 +58,7 @@ def test_an_install_writes_an_installed_entry(client: FlaskClient, world: World)
     response = client.get(ACTIVITY, headers=AUTH)
 
     assert response.status_code == 200
-    assert without_ids(response.json["results"]) == [
+    assert response.json["results"] == [
         entry("installed", "4", "Hello World", "2024-05-01T12:00:00Z")
     ]
     assert response.json["total_count"] == 1
@@ -77,7 +70,7 @@ def test_an_uninstall_writes_an_uninstalled_entry(client: FlaskClient, world: Wo
 
     response = client.get(ACTIVITY, headers=AUTH)
 
-    assert without_ids(response.json["results"]) == [
+    assert response.json["results"] == [
         entry("uninstalled", "2", "Taxonomy Plugin", "2024-05-01T12:00:00Z")
     ]
 
@@ -102,7 +95,7 @@ def test_entries_come_newest_first_and_ties_keep_the_order_written(
 
     response = client.get(ACTIVITY, headers=AUTH)
 
-    assert without_ids(response.json["results"]) == [
+    assert response.json["results"] == [
         entry("uninstalled", "2", "Taxonomy Plugin", "2024-05-01T12:00:01Z"),
         entry("installed", "4", "first", "2024-05-01T12:00:00Z"),
         entry("installed", "5", "second", "2024-05-01T12:00:00Z"),
@@ -228,7 +221,7 @@ def test_plugin_config_entries_show_and_other_scopes_do_not(
 
     response = client.get(ACTIVITY, headers=AUTH).json
 
-    assert without_ids(response["results"]) == [
+    assert response["results"] == [
         {
             "user": MOCK_USER,
             "activity": "enabled",
@@ -238,3 +231,14 @@ def test_plugin_config_entries_show_and_other_scopes_do_not(
             "created_at": "2024-05-01T12:00:00Z",
         }
     ]
+
+
+def test_an_entry_has_the_six_keys_of_posthogs_2023_serializer(
+    client: FlaskClient, world: World
+) -> None:
+    client.post(PLUGINS, json={"plugin_type": "source", "name": "keys"}, headers=AUTH)
+
+    (result,) = client.get(ACTIVITY, headers=AUTH).json["results"]
+
+    assert list(result) == ["user", "activity", "scope", "item_id", "detail", "created_at"]
+    assert list(result["user"]) == ["first_name", "email"]

@@ -535,3 +535,41 @@ def test_a_fixture_archive_with_a_ref_in_its_url_is_refused(tmp_path: Path) -> N
         make_app(fixtures=(path,))
 
     assert refused.value.path == "$.plugin_archives[0].url"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.npmjs.com/package/posthog.plugin",
+        "https://www.npmjs.com/package/@posthog/plugin.js",
+        "https://www.npmjs.com/package/posthog-plugin/v/1.0.0/extra",
+    ],
+)
+def test_an_npm_url_whose_name_has_a_dot_is_no_plugin_url(client: FlaskClient, url: str) -> None:
+    """parse_npm_url's pattern takes `[@a-z0-9_-]` names only: PostHog's parse_url then raises
+    its plain exception, a 500."""
+    response = install(client, url)
+
+    assert response.status_code == 500
+    assert response.json == {
+        "type": "server_error",
+        "code": "error",
+        "detail": "A server error occurred.",
+        "attr": None,
+    }
+
+
+def test_a_tree_url_keeps_the_branch_as_its_tag_and_installs_the_branch_head(
+    client: FlaskClient,
+) -> None:
+    """The documented era's parse_github_url takes the ref after /tree/ as the tag, and the
+    archive downloaded is that branch's head: here the default world's `v1` branch."""
+    url = "https://github.com/PostHog/taxonomy-plugin/tree/v1"
+    client.delete(f"/api/organizations/{ORG_ID}/plugins/2/", headers=AUTH)
+
+    response = install(client, url)
+
+    assert response.status_code == 201
+    assert (response.json["tag"], response.json["latest_tag"]) == ("v1", "v1")
+    assert response.json["description"] == "Standardize your event names into a single pattern."
+    assert [field["key"] for field in response.json["config_schema"]] == ["defaultNamingConvention"]

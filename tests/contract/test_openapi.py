@@ -115,6 +115,14 @@ STATUSES = {
     "plugin_configs_frontend_retrieve": ["200", "401", "403", "404", "429"],
     "plugin_configs_job_create": ["200", "400", "401", "403", "404", "413", "415", "429", "500"],
 }
+# The legacy router answers as the project routes do, logs aside.
+STATUSES.update(
+    {
+        name.replace("plugin_configs_", "plugin_config_", 1): statuses
+        for name, statuses in list(STATUSES.items())
+        if name.startswith("plugin_configs_") and name != "plugin_configs_logs_list"
+    }
+)
 
 
 def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -442,7 +442,7 @@ def test_an_id_that_is_not_a_number_or_too_big_is_not_found(
     response = send(target, route, path(route, id=raw, plugin_config_id=raw), json={})
 
     answer = (response.status_code, response.json)
-    if route.operation_id == "plugin_configs_destroy":
+    if route.action == "destroy" and route.parent != "organization":
         assert answer == (500, SERVER_ERROR)  # PluginConfig.objects.get raises DoesNotExist
     elif route.operation_id == "plugin_configs_logs_list":
         # Logs never look the config up: a number finds no entries, text fails in ClickHouse.
@@ -452,7 +452,9 @@ def test_an_id_that_is_not_a_number_or_too_big_is_not_found(
         assert answer == (404, NOT_FOUND)
 
 
-@EVERY_ROUTE
+@pytest.mark.parametrize(
+    "operation_id", [route.operation_id for route in ROUTES if not route.legacy]
+)  # the legacy router names no parent
 @BOUNDED
 @given(raw=NON_NUMERIC | HUGE)
 def test_a_parent_that_cannot_exist_is_not_found(
@@ -490,7 +492,9 @@ def test_a_body_over_the_limit_is_413_where_the_body_is_read(
 
     response = send(target, route, data=body, content_type=content_type)
 
-    if reads_its_body(route):
+    # PostHog's routing reads a form body of any method (but a GET's) for a project token.
+    form_read = content_type != "application/json" and route.method == "DELETE"
+    if reads_its_body(route) or form_read:
         assert (response.status_code, response.json) == (413, TOO_LARGE)
     else:
         assert response.status_code == route.status
@@ -511,15 +515,15 @@ def last_notes(target: Target) -> list[str]:
             '{"name": "a\\ud800b"}',
             "cannot store the value: str is not valid UTF-8: surrogates not allowed",
         ),
-        # The mock keeps JSON 254 levels deep at most; PostHog stores up to about 1000.
-        ('{"capabilities": ' + deep(300, "array") + "}", "cannot store the value: Recursion"),
+        # jsonb refuses the `Infinity` Django's json.dumps writes for 1e999: PostHog's 500.
+        ('{"capabilities": {"a": 1e999}}', "cannot store the value: jsonb refuses"),
         # DRF's parser turns only ValueError into a 400: RecursionError is PostHog's 500.
         (
             '{"name": ' + deep(100_000, "object") + "}",
             "the JSON body nests deeper than Python's JSON parser follows (RecursionError)",
         ),
     ],
-    ids=["lone-surrogate", "deeper-than-storable", "deeper-than-parseable"],
+    ids=["lone-surrogate", "non-finite", "deeper-than-parseable"],
 )
 def test_a_body_that_cannot_be_stored_or_parsed_is_a_500_that_says_why(
     body: str, cause: str
@@ -587,7 +591,7 @@ def test_a_body_shorter_than_its_content_length_is_a_parse_error() -> None:
 
     detail = "Malformed request: " + ClientDisconnected.description
     assert (status, json.loads(b"".join(chunks))) == (
-        "400 BAD REQUEST",
+        "400 Bad Request",
         error("invalid_request", "parse_error", detail),
     )
     assert app.extensions["mock_posthog"].world.store.export() == before

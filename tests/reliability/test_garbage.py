@@ -18,10 +18,10 @@ CALLS = [
     ("GET", f"{PLUGINS}1/", None, "200 OK"),
     ("GET", PLUGINS, None, "200 OK"),
     ("HEAD", PLUGINS, None, "200 OK"),
-    ("POST", CONFIGS, {"plugin": 2, "order": 1}, "201 CREATED"),
-    ("POST", CONFIGS, {"order": 1}, "400 BAD REQUEST"),
-    ("GET", f"{PLUGINS}999/", None, "404 NOT FOUND"),
-    ("DELETE", PLUGINS, None, "405 METHOD NOT ALLOWED"),
+    ("POST", CONFIGS, {"plugin": 2, "order": 1}, "201 Created"),
+    ("POST", CONFIGS, {"order": 1}, "400 Bad Request"),
+    ("GET", f"{PLUGINS}999/", None, "404 Not Found"),
+    ("DELETE", PLUGINS, None, "405 Method Not Allowed"),
 ]
 
 

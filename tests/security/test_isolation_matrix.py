@@ -131,8 +131,13 @@ CALLERS = [
 ]
 
 
+# The routes that name the organization or project they act on; the legacy router names
+# none (it acts on the caller's own project), so B cannot be aimed at through its path.
+NAMING_ROUTES = [route for route in ROUTES if not route.legacy]
+
+
 def cases() -> Iterator[Any]:
-    for route in ROUTES:
+    for route in NAMING_ROUTES:
         callers = [*CALLERS, *([READ_ONLY] if route.action not in READ_ACTIONS else [])]
         for caller in callers:
             yield pytest.param(route, caller, id=f"{route.operation_id}-{caller}")
@@ -171,11 +176,13 @@ def test_every_route_refuses_every_caller_who_does_not_belong(
 
 def test_the_matrix_covers_the_whole_route_table() -> None:
     covered = {param.values[0].operation_id for param in cases()}  # type: ignore[union-attr]
-    assert covered == {route.operation_id for route in ROUTES}
-    assert len(ROUTES) >= 22  # the 20 documented routes and PUT on both detail routes
+    assert covered == {route.operation_id for route in NAMING_ROUTES}
+    assert len(NAMING_ROUTES) >= 22  # the 20 documented routes and PUT on both detail routes
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=[route.operation_id for route in ROUTES])
+@pytest.mark.parametrize(
+    "route", NAMING_ROUTES, ids=[route.operation_id for route in NAMING_ROUTES]
+)
 def test_the_owner_of_b_gets_through_with_the_same_requests(tmp_path: Path, route: Route) -> None:
     client = isolation_app(tmp_path).test_client()
 
@@ -209,6 +216,14 @@ THROUGH_A: dict[str, Expected] = {
     "plugin_configs_frontend_retrieve": (404, NOT_FOUND),
     "plugin_configs_job_create": (404, NOT_FOUND),
 }
+# The legacy router, on A's member's own project, refuses B's config as the project route does.
+THROUGH_A.update(
+    {
+        name.replace("plugin_configs_", "plugin_config_", 1): expected
+        for name, expected in list(THROUGH_A.items())
+        if name.startswith("plugin_configs_") and name != "plugin_configs_logs_list"
+    }
+)
 
 
 def routes_with_ids() -> list[Route]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mock_posthog.posthog.api import (
+    legacy_plugin_configs,
     plugin_actions,
     plugin_config_actions,
     plugin_configs,
@@ -16,4 +17,5 @@ ROUTES = [
     *plugin_configs.ROUTES,
     *plugin_logs.ROUTES,
     *plugin_config_actions.ROUTES,
+    *legacy_plugin_configs.ROUTES,
 ]

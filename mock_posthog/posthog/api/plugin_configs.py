@@ -157,9 +157,11 @@ def destroy_config(call: Call) -> Reply:
     if not can_configure(call):
         return Reply(status=404)
     raw = call.args["id"]
-    config = (
-        records.config_of_project(call.store, project_id(call), int(raw)) if raw.isdigit() else None
-    )
+    config_id = records.django_int(raw)
+    if config_id is None:  # a direct .get(): Django's ValueError is not caught either
+        raise ServerError(f"ValueError: Field 'id' expected a number but got {raw!r}.")
+    found = None if not 0 < config_id < 2**31 else config_id
+    config = records.config_of_project(call.store, project_id(call), found) if found else None
     if config is None:
         raise ServerError(f"PluginConfig.DoesNotExist: no config {raw!r} in this project")
     call.store.update(

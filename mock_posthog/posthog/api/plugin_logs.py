@@ -113,9 +113,10 @@ def _ilike(search: str | None) -> re.Pattern[str] | None:
 
 
 def _config_id(raw: str) -> int:
-    if not re.fullmatch(r"-?\d+", raw):
+    value = records.django_int(raw)
+    if value is None:
         raise ServerError(f"ClickHouse cannot compare plugin_config_id with {raw!r}")
-    return int(raw)
+    return value
 
 
 def _matches(
