@@ -95,6 +95,34 @@ CALLS = {
         ("PluginJobRequest", {"job": {"type": "greet", "payload": {}}}),
         before=("plugins_partial_update",),
     ),
+    # The legacy router: the same operations on the caller's current project, by id alone.
+    "plugin_config_list": Call((), "PaginatedPluginConfigList"),
+    "plugin_config_create": Call(
+        (),
+        "PluginConfig",
+        ("PluginConfigRequest", {"plugin": 1, "enabled": True, "order": 3}),
+        status=201,
+    ),
+    "plugin_config_retrieve": Call((1,), "PluginConfig"),
+    "plugin_config_update": Call(
+        (1,), "PluginConfig", ("PluginConfigRequest", {"plugin": 2, "enabled": True, "order": 1})
+    ),
+    "plugin_config_partial_update": Call(
+        (1,), "PluginConfig", ("PatchedPluginConfigRequest", {"enabled": False})
+    ),
+    "plugin_config_destroy": Call((1,), "None", status=204),
+    "plugin_config_rearrange_partial_update": Call(
+        (),
+        "list[PluginConfig]",
+        ("PluginConfigRearrangeRequest", {"orders": {"1": 2, "2": 1}}),
+    ),
+    "plugin_config_frontend_retrieve": Call((2,), "str"),
+    "plugin_config_job_create": Call(
+        (2,),
+        "None",
+        ("PluginJobRequest", {"job": {"type": "greet", "payload": {}}}),
+        before=("plugins_partial_update",),
+    ),
 }
 
 

@@ -13,6 +13,7 @@ const { call, bodiless, text } = typedFetch<operations>("http://127.0.0.1:8010",
 
 const PLUGINS = "/api/organizations/@current/plugins/";
 const CONFIGS = "/api/projects/@current/plugin_configs/";
+const LEGACY = "/api/plugin_config/";
 
 export async function everyOperation(): Promise<void> {
     const page = await call("plugins_list", 200, "GET", PLUGINS);
@@ -82,4 +83,36 @@ export async function everyOperation(): Promise<void> {
     console.log(listed, count, plugin, renamed, jobs, removed, latest, files, edited, upgraded);
     console.log(changes, urls, enabled, config, replaced, disabled, deleted, arranged);
     console.log(messages, frontend, triggered);
+
+    // The legacy router: the same operations on the caller's current project, by id alone.
+    const legacyList = await call("plugin_config_list", 200, "GET", LEGACY);
+    const legacyCreated = await call("plugin_config_create", 201, "POST", LEGACY, {
+        plugin: 1,
+        enabled: true,
+        order: 3,
+    });
+    const legacyConfig: Schemas["PluginConfig"] = await call(
+        "plugin_config_retrieve", 200, "GET", `${LEGACY}1/`,
+    );
+    const legacyReplaced = await call("plugin_config_update", 200, "PUT", `${LEGACY}1/`, {
+        plugin: 2,
+        enabled: true,
+        order: 1,
+    });
+    const legacyDisabled = await call("plugin_config_partial_update", 200, "PATCH", `${LEGACY}1/`, {
+        enabled: false,
+    });
+    const legacyDeleted: number = await bodiless(
+        "plugin_config_destroy", "DELETE", `${LEGACY}${legacyCreated.id}/`,
+    );
+    const legacyArranged: Schemas["PluginConfig"][] = await call(
+        "plugin_config_rearrange_partial_update", 200, "PATCH", `${LEGACY}rearrange/`,
+        { orders: { "1": 2, "2": 1 } },
+    );
+    const legacyFrontend: string = await text("plugin_config_frontend_retrieve", `${LEGACY}2/frontend/`);
+    const legacyTriggered: number = await bodiless("plugin_config_job_create", "POST", `${LEGACY}2/job/`, {
+        job: { type: "greet", payload: {} },
+    });
+    console.log(legacyList.count, legacyConfig, legacyReplaced, legacyDisabled, legacyDeleted);
+    console.log(legacyArranged, legacyFrontend, legacyTriggered);
 }
