@@ -1,0 +1,46 @@
+"""Paging links keep blank query parameters, as DRF's `replace_query_param` and
+`remove_query_param` do (they parse the query with `keep_blank_values=True`)."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from tests.conftest import AUTH, PLUGINS
+from tests.worlds import TAXONOMY
+
+
+def link(query: str) -> str:
+    return f"http://localhost{PLUGINS}?{query}"
+
+
+def test_next_and_previous_keep_a_blank_parameter(client: FlaskClient) -> None:
+    response = client.get(f"{PLUGINS}?search=&limit=1&offset=1", headers=AUTH)
+
+    assert (response.status_code, response.json) == (
+        200,
+        {
+            "count": 3,
+            "next": link("limit=1&offset=2&search="),
+            "previous": link("limit=1&search="),
+            "results": [TAXONOMY],
+        },
+    )
+
+
+def test_a_previous_link_past_the_start_keeps_blank_parameters_and_drops_offset(
+    client: FlaskClient,
+) -> None:
+    response = client.get(f"{PLUGINS}?a=&limit=2&offset=1&z=", headers=AUTH)
+
+    assert response.status_code == 200
+    assert (response.json["next"], response.json["previous"]) == (
+        None,
+        link("a=&limit=2&z="),
+    )
+
+
+def test_a_blank_parameter_repeated_is_kept_each_time(client: FlaskClient) -> None:
+    response = client.get(f"{PLUGINS}?tag=&tag=x&limit=1", headers=AUTH)
+
+    assert response.status_code == 200
+    assert response.json["next"] == link("limit=1&offset=1&tag=&tag=x")
