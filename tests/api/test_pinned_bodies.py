@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_posthog.world.world import World
-from tests.conftest import AUTH, CONFIGS, ORG_ID, PLUGINS, error, make_app
+from tests.conftest import API_KEY, AUTH, CONFIGS, ORG_ID, PLUGINS, error, make_app
 from tests.plugin_config_support import upload
 from tests.worlds import TAXONOMY, plugins_url
 
@@ -151,7 +151,17 @@ def test_a_url_encoded_body_is_decoded(client: FlaskClient) -> None:
     assert (response.status_code, response.json["name"]) == (200, "Café Plugin")
 
 
-def test_a_file_upload_is_read_from_a_multipart_body(client: FlaskClient) -> None:
+ATTACHED = {
+    "uid": 1,
+    "saved": True,
+    "size": 321,
+    "name": "geo.mmdb",
+    "type": "application/octet-stream",
+}
+
+
+def uploaded_config(client: FlaskClient) -> dict[str, Any]:
+    """A config with a file uploaded in a multipart body, as PostHog's frontend sends it."""
     plugin = client.post(
         PLUGINS,
         json={
@@ -161,7 +171,6 @@ def test_a_file_upload_is_read_from_a_multipart_body(client: FlaskClient) -> Non
         },
         headers=AUTH,
     )
-
     response = client.post(
         CONFIGS,
         data={
@@ -172,17 +181,63 @@ def test_a_file_upload_is_read_from_a_multipart_body(client: FlaskClient) -> Non
         content_type="multipart/form-data",
         headers=AUTH,
     )
-
     assert response.status_code == 201
-    assert response.json["config"] == {
-        "db": {
-            "uid": 1,
-            "saved": True,
-            "size": 321,
-            "name": "geo.mmdb",
-            "type": "application/octet-stream",
-        }
-    }
+    return response.json
+
+
+def test_a_file_upload_is_read_from_a_multipart_body(client: FlaskClient) -> None:
+    assert uploaded_config(client)["config"] == {"db": ATTACHED}
+
+
+def test_an_attachment_is_removed_by_a_form_field_but_not_by_a_json_one(
+    client: FlaskClient,
+) -> None:
+    url = f"{CONFIGS}{uploaded_config(client)['id']}/"
+
+    by_json = client.patch(url, json={"remove_attachment[db]": "true"}, headers=AUTH)
+    by_form = client.patch(
+        url,
+        data={"remove_attachment[db]": "true"},
+        content_type="application/x-www-form-urlencoded",
+        headers=AUTH,
+    )
+
+    assert (by_json.status_code, by_json.json["config"]) == (200, {"db": ATTACHED})
+    assert (by_form.status_code, by_form.json["config"]) == (200, {})
+
+
+def test_a_get_reads_no_body_and_takes_the_key_from_the_query_string(
+    client: FlaskClient,
+) -> None:
+    response = client.get(TAXONOMY_URL, query_string={"personal_api_key": API_KEY})
+
+    assert (response.status_code, response.json) == (200, TAXONOMY)
+
+
+def test_the_journal_keeps_the_text_of_a_body_that_could_not_be_parsed(
+    client: FlaskClient,
+) -> None:
+    client.patch(TAXONOMY_URL, data=b"{bad", content_type="application/json", headers=AUTH)
+
+    entry = client.get("/_mock/requests?last=1").json["results"][0]
+    assert (entry["status"], entry["body"]) == (400, "{bad")
+
+
+def test_json_nested_deeper_than_python_parses_is_posthogs_500_and_the_journal_says_why() -> None:
+    client = make_app(max_body_bytes=10**6).test_client()
+    nested = '{"name": ' + '{"a":' * 100_000 + "1" + "}" * 100_000 + "}"
+
+    response = client.patch(
+        TAXONOMY_URL, data=nested, content_type="application/json", headers=AUTH
+    )
+
+    assert (response.status_code, response.json) == (
+        500,
+        error("server_error", "error", "A server error occurred."),
+    )
+    assert client.get("/_mock/requests?last=1").json["results"][0]["notes"] == [
+        "500 because the JSON body nests deeper than Python's JSON parser follows (RecursionError)"
+    ]
 
 
 @pytest.mark.parametrize(
