@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -98,6 +100,7 @@ class Mutant:
     index: int
     line: int
     change: str  # "original → mutated", the key equivalent_mutants.md lists it by
+    reached_on: frozenset[int]  # a test that runs any of these lines runs the mutated code
 
 
 class Mutator(ast.NodeTransformer):
@@ -107,10 +110,14 @@ class Mutator(ast.NodeTransformer):
     def __init__(self, target: int = -1) -> None:
         self.target = target
         self.seen: list[Mutant] = []
+        self.statement_line = 0  # the first line of the statement being walked
 
     def _point(self, node: ast.AST, original: str, mutated: str) -> bool:
         index = len(self.seen)
-        self.seen.append(Mutant(index, getattr(node, "lineno", 0), f"{original} → {mutated}"))
+        line = getattr(node, "lineno", 0)
+        lines = range(line, (getattr(node, "end_lineno", None) or line) + 1)
+        reached_on = frozenset((self.statement_line, *lines))
+        self.seen.append(Mutant(index, line, f"{original} → {mutated}", reached_on))
         return index == self.target
 
     # What is never mutated: imports, annotations, docstrings, type-checking blocks.
@@ -141,6 +148,7 @@ class Mutator(ast.NodeTransformer):
     def _statements(self, body: list[ast.stmt]) -> list[ast.stmt]:
         result: list[ast.stmt] = []
         for statement in body:
+            self.statement_line = statement.lineno
             is_deletable = isinstance(statement, DELETABLE) and not (
                 isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
             )
@@ -293,20 +301,90 @@ def equivalent_changes(module: str) -> set[str]:
     return found
 
 
+# A pytest plugin, written into the copy for the run on the unmutated code: which lines of the
+# module each test runs, so that each mutant runs only the tests that reach it.
+TRACE_PLUGIN = """
+import json, os, sys, threading
+import pytest
+
+TARGET = os.path.realpath(os.environ["MUTATE_TARGET"])
+_files = {}
+_hits = {}
+_current = ["<outside>"]
+
+def _is_target(code):
+    name = code.co_filename
+    if name not in _files:
+        _files[name] = os.path.realpath(name) == TARGET
+    return _files[name]
+
+def _local(frame, event, arg):
+    if event == "line":
+        _hits.setdefault(_current[0], set()).add(frame.f_lineno)
+    return _local
+
+def _global(frame, event, arg):
+    if _is_target(frame.f_code):
+        _hits.setdefault(_current[0], set()).add(frame.f_lineno)
+        return _local
+    return None
+
+sys.settrace(_global)
+threading.settrace(_global)
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _current[0] = item.nodeid
+    yield
+    _current[0] = "<outside>"
+
+def pytest_sessionfinish(session):
+    sys.settrace(None)
+    with open(os.environ["MUTATE_TRACE_OUT"], "w") as out:
+        json.dump({test: sorted(lines) for test, lines in _hits.items()}, out)
+"""
+TRACE_MODULE = "mutate_trace_plugin"
+
+
+def trace_tests(copy: Path, module: str, tests: tuple[str, ...], timeout: float) -> dict:
+    """Run the tests on the unmutated copy, tracing the module: {test id: lines it ran}."""
+    (copy / f"{TRACE_MODULE}.py").write_text(TRACE_PLUGIN, "utf-8")
+    out = copy / "mutate-trace.json"
+    extra = {"MUTATE_TARGET": str(copy / module), "MUTATE_TRACE_OUT": str(out)}
+    if run_tests(copy, ("-p", TRACE_MODULE, *tests), timeout, extra) != "passed":
+        sys.exit("mutate: the tests fail on the unmutated code; fix them first")
+    traced: dict[str, list[int]] = json.loads(out.read_text("utf-8"))
+    traced.pop("<outside>", None)  # import time: every test depends on it
+    return {test: set(lines) for test, lines in traced.items()}
+
+
+def tests_reaching(mutant: Mutant, traced: dict, area: tuple[str, ...]) -> tuple[str, ...]:
+    """The tests that run the mutated line; all of the area's when none does (code run at
+    import time, or only in another process), so nothing is called a survivor untried."""
+    reaching = tuple(test for test, lines in traced.items() if lines & mutant.reached_on)
+    return reaching or area
+
+
 def copy_repository(into: Path) -> Path:
     copy = into / "repo"
     shutil.copytree(ROOT, copy, ignore=COPY_IGNORES)
     return copy
 
 
-def run_tests(copy: Path, tests: tuple[str, ...], timeout: float) -> str:
-    """'passed', 'failed' or 'timeout': the area's tests against the copy's code."""
+def run_tests(
+    copy: Path, tests: tuple[str, ...], timeout: float, extra: dict[str, str] | None = None
+) -> str:
+    """'passed', 'failed' or 'timeout': the tests against the copy's code."""
     environment = {
         **os.environ,
         "PYTHONPATH": str(copy),  # the copy's package before the installed (editable) one
         "PYTHONDONTWRITEBYTECODE": "1",  # a mutant must never run from a stale .pyc
+        # Hypothesis's and schemathesis's plugins cost most of pytest's start: load only ours.
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        **(extra or {}),
     }
-    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+    command += ["-p", "mock_posthog.harness.pytest_plugin", *tests]
     try:
         done = subprocess.run(
             command, cwd=copy, env=environment, capture_output=True, timeout=timeout
@@ -334,8 +412,7 @@ def run(module: str, tests: tuple[str, ...], timeout: float, budget: float) -> i
     with tempfile.TemporaryDirectory(prefix="mutate-") as scratch:
         copy = copy_repository(Path(scratch))
         check_copy_is_imported(copy)
-        if run_tests(copy, tests, timeout * 3) != "passed":
-            sys.exit("mutate: the tests fail on the unmutated code; fix them first")
+        traced = trace_tests(copy, module, tests, timeout * 5)
         target = copy / module
         started = time.monotonic()
         survivors, skipped, killed = [], [], 0
@@ -344,7 +421,7 @@ def run(module: str, tests: tuple[str, ...], timeout: float, budget: float) -> i
                 skipped.append(mutant)
                 continue
             target.write_text(mutated_source(source, mutant.index), "utf-8")
-            outcome = run_tests(copy, tests, timeout)
+            outcome = run_tests(copy, tests_reaching(mutant, traced, tests), timeout)
             target.write_text(source, "utf-8")
             if outcome == "passed":
                 survivors.append(mutant)
@@ -385,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=1800, help="seconds for the whole run")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     options = parser.parse_args(argv)
+    # A plain kill still unwinds, so the temporary copy is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     module = options.module
     if options.list:
         for mutant in mutants((ROOT / module).read_text("utf-8")):

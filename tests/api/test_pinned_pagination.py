@@ -1,5 +1,6 @@
 """Paging links keep blank query parameters, as DRF's `replace_query_param` and
-`remove_query_param` do (they parse the query with `keep_blank_values=True`)."""
+`remove_query_param` do (they parse the query with `keep_blank_values=True`), and the paging
+parameters are documented in the words of PostHog's schema (DRF's LimitOffsetPagination)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,25 @@ def test_a_blank_parameter_repeated_is_kept_each_time(client: FlaskClient) -> No
 
     assert response.status_code == 200
     assert response.json["next"] == link("limit=1&offset=1&tag=&tag=x")
+
+
+def test_the_paging_parameters_are_documented_as_in_posthogs_schema(client: FlaskClient) -> None:
+    document = client.get("/api/schema/").json
+    listing = document["paths"]["/api/organizations/{organization_id}/plugins/"]["get"]
+
+    assert listing["parameters"][1:] == [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer"},
+            "description": "Number of results to return per page.",
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer"},
+            "description": "The initial index from which to return the results.",
+        },
+    ]
