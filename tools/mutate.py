@@ -404,9 +404,11 @@ def check_copy_is_imported(copy: Path) -> None:
         sys.exit(f"mutate: the tests would import mock_posthog from {where}, not the copy")
 
 
-def run(module: str, tests: tuple[str, ...], timeout: float, budget: float) -> int:
+def run(
+    module: str, tests: tuple[str, ...], timeout: float, budget: float, lines: set[int] | None
+) -> int:
     source = (ROOT / module).read_text("utf-8")
-    found = mutants(source)
+    found = [mutant for mutant in mutants(source) if lines is None or mutant.line in lines]
     equivalent = equivalent_changes(module)
     print(f"{module}: {len(found)} mutants, tests: {' '.join(tests)}", flush=True)
     with tempfile.TemporaryDirectory(prefix="mutate-") as scratch:
@@ -460,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", nargs="+", help="test files (default: the module's area)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per mutant")
     parser.add_argument("--budget", type=float, default=1800, help="seconds for the whole run")
+    parser.add_argument("--lines", help="only the mutants on these lines, e.g. 53,105-112")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     options = parser.parse_args(argv)
     # A plain kill still unwinds, so the temporary copy is removed.
@@ -472,7 +475,18 @@ def main(argv: list[str] | None = None) -> int:
     tests = tuple(options.tests or AREAS.get(module, ()))
     if not tests:
         parser.error(f"no test area known for {module}: name the test files with --tests")
-    return run(module, tests, options.timeout, options.budget)
+    return run(module, tests, options.timeout, options.budget, line_set(options.lines))
+
+
+def line_set(spec: str | None) -> set[int] | None:
+    """'53,105-112' as the set of those lines; None (every line) without a spec."""
+    if not spec:
+        return None
+    lines: set[int] = set()
+    for part in spec.split(","):
+        first, _, last = part.partition("-")
+        lines.update(range(int(first), int(last or first) + 1))
+    return lines
 
 
 if __name__ == "__main__":

@@ -11,7 +11,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import AUTH, ORG_ID, error
-from tests.worlds import OTHER_ORG_ID, OTHER_PROJECT_ID, app_with, other_organization
+from tests.worlds import (
+    OTHER_ORG_ID,
+    OTHER_PROJECT_ID,
+    access_level,
+    app_with,
+    other_organization,
+)
 
 PROJECT_NOT_FOUND = error("invalid_request", "not_found", "Project not found.")
 ORGANIZATION_NOT_FOUND = error("invalid_request", "not_found", "Organization not found.")
@@ -137,3 +143,44 @@ def test_a_non_numeric_project_id_is_not_found(client: FlaskClient, project_id: 
     response = client.get(f"/api/projects/{project_id}/plugin_configs/", headers=AUTH)
 
     assert (response.status_code, response.json) == (404, NOT_FOUND)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_reading_needs_only_the_config_access_level(tmp_path: Path, method: str) -> None:
+    client = app_with(tmp_path, access_level(3)).test_client()
+
+    response = client.open("/api/organizations/@current/plugins/", method=method, headers=AUTH)
+
+    assert response.status_code == 200
+
+
+def test_current_project_is_the_users_even_when_it_is_not_its_organizations_first(
+    tmp_path: Path,
+) -> None:
+    later_project = {
+        "projects": [{"id": 3, "organization_id": ORG_ID, "name": "Later"}],
+        "users": [
+            {
+                "id": 4,
+                "email": "later@example.com",
+                "organization_ids": [ORG_ID],
+                "current_project_id": 3,
+            }
+        ],
+        "personal_api_keys": [{"value": SECOND_KEY, "user_id": 4}],
+    }
+    client = app_with(tmp_path, later_project).test_client()
+
+    created = client.post(
+        "/api/projects/@current/plugin_configs/",
+        json={"plugin": 1, "order": 1},
+        headers=SECOND_AUTH,
+    )
+
+    assert (created.status_code, created.json["team_id"]) == (201, 3)
+
+
+def test_a_project_id_by_number_is_that_project(client: FlaskClient) -> None:
+    response = client.get("/api/projects/1/plugin_configs/1/", headers=AUTH)
+
+    assert (response.status_code, response.json["id"], response.json["team_id"]) == (200, 1, 1)
