@@ -54,6 +54,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/posthog/pagination.py": (
         "tests/api/test_pinned_pagination.py",
         "tests/api/test_pagination.py",
+        "tests/api/test_plugin_logs.py",  # the one page whose items are rendered
     ),
     "mock_posthog/posthog/parsers.py": BODY_TESTS,
     "mock_posthog/http/payload.py": (*BODY_TESTS, "tests/end_to_end/test_bodies.py"),

@@ -4,11 +4,15 @@ as Django reads them, and the size limit (the `max_body_bytes` setting) is a har
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.exceptions import ClientDisconnected
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from mock_posthog.world.world import World
 from tests.conftest import API_KEY, AUTH, CONFIGS, ORG_ID, PLUGINS, error, make_app
@@ -256,3 +260,23 @@ def test_a_delete_with_a_body_deletes_and_ignores_the_body(
 
     assert (response.status_code, response.data) == (204, b"")
     assert client.get(TAXONOMY_URL, headers=AUTH).status_code == 404
+
+
+def test_a_body_shorter_than_its_content_length_is_refused_and_changes_nothing(
+    app: Flask, world: World
+) -> None:
+    before = world.store.export()
+    environ = EnvironBuilder(
+        path=TAXONOMY_URL, method="PATCH", headers=AUTH, content_type="application/json"
+    ).get_environ()
+    environ["CONTENT_LENGTH"] = "40"
+    environ["wsgi.input"] = io.BytesIO(b'{"name": "Renamed"}')
+
+    answer, status, _ = run_wsgi_app(app, environ)
+
+    detail = "Malformed request: " + ClientDisconnected.description
+    assert (status, json.loads(b"".join(answer))) == (
+        "400 BAD REQUEST",
+        error("invalid_request", "parse_error", detail),
+    )
+    assert world.store.export() == before

@@ -4,9 +4,10 @@ parameters are documented in the words of PostHog's schema (DRF's LimitOffsetPag
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import AUTH, PLUGINS
+from tests.conftest import AUTH, CONFIGS, PLUGINS
 from tests.worlds import TAXONOMY
 
 
@@ -67,3 +68,36 @@ def test_the_paging_parameters_are_documented_as_in_posthogs_schema(client: Flas
             "description": "The initial index from which to return the results.",
         },
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "count", "next_link", "previous_link", "ids"),
+    [
+        ("limit=1", 2, "limit=1&offset=1", None, [1]),
+        ("limit=1&offset=1", 2, None, "limit=1", [2]),
+        ("offset=1", 2, None, "limit=100", [2]),
+    ],
+)
+def test_the_configs_list_is_paged_the_same_way(
+    client: FlaskClient,
+    query: str,
+    count: int,
+    next_link: str | None,
+    previous_link: str | None,
+    ids: list[int],
+) -> None:
+    response = client.get(f"{CONFIGS}?{query}", headers=AUTH)
+
+    configs = f"http://localhost{CONFIGS}?"
+    assert response.status_code == 200
+    assert (
+        response.json["count"],
+        response.json["next"],
+        response.json["previous"],
+        [config["id"] for config in response.json["results"]],
+    ) == (
+        count,
+        next_link and configs + next_link,
+        previous_link and configs + previous_link,
+        ids,
+    )
