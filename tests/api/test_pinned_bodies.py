@@ -82,15 +82,20 @@ def test_a_json_suffixed_media_type_is_415_as_drf_parses_application_json_alone(
     assert world.store.export() == before
 
 
-def test_application_json_with_parameters_is_still_json(client: FlaskClient) -> None:
-    response = client.patch(
-        TAXONOMY_URL,
-        data=b'{"name": "Renamed"}',
-        content_type="application/json; charset=utf-8",
-        headers=AUTH,
-    )
+@pytest.mark.parametrize(
+    ("raw", "content_type", "name"),
+    [
+        (b'{"name": "Renamed"}', "application/json; charset=utf-8", "Renamed"),
+        (b"name=Caf%C3%A9+Plugin", "application/x-www-form-urlencoded", "Café Plugin"),
+    ],
+    ids=["json-with-parameters", "url-encoded"],
+)
+def test_a_body_of_a_parsed_media_type_is_read(
+    client: FlaskClient, raw: bytes, content_type: str, name: str
+) -> None:
+    response = client.patch(TAXONOMY_URL, data=raw, content_type=content_type, headers=AUTH)
 
-    assert (response.status_code, response.json) == (200, {**TAXONOMY, "name": "Renamed"})
+    assert (response.status_code, response.json) == (200, {**TAXONOMY, "name": name})
 
 
 def padded_patch(size: int) -> bytes:
@@ -142,17 +147,6 @@ def test_a_form_body_is_read_with_the_last_of_repeated_fields(
         200,
         {**TAXONOMY, "name": "From a form", "description": "last"},
     )
-
-
-def test_a_url_encoded_body_is_decoded(client: FlaskClient) -> None:
-    response = client.patch(
-        TAXONOMY_URL,
-        data=b"name=Caf%C3%A9+Plugin",
-        content_type="application/x-www-form-urlencoded",
-        headers=AUTH,
-    )
-
-    assert (response.status_code, response.json["name"]) == (200, "Café Plugin")
 
 
 ATTACHED = {
