@@ -63,7 +63,11 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/posthog/api/plugin_configs.py": CONFIG_TESTS,
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_TESTS,
     "mock_posthog/posthog/upstream.py": ("tests/api/test_upstream.py",),
-    "mock_posthog/posthog/plugin_urls.py": ("tests/api/test_upstream.py",),
+    "mock_posthog/posthog/plugin_urls.py": (
+        "tests/api/test_pinned_plugin_urls.py",
+        "tests/api/test_upstream.py",
+        "tests/api/test_plugins_crud.py",
+    ),
     "mock_posthog/posthog/plugin_files.py": (
         "tests/api/test_upstream.py",
         "tests/api/test_plugin_actions.py",
