@@ -24,6 +24,12 @@ def test_a_gitlab_url_with_a_ref_installs_that_ref_under_the_projects_name(
     )
 
 
+def test_a_gitlab_project_without_a_group_is_named_after_itself(client: FlaskClient) -> None:
+    response = client.post(PLUGINS, json={"url": "https://gitlab.com/solo-plugin"}, headers=AUTH)
+
+    assert (response.status_code, response.json["name"]) == (201, "solo-plugin")
+
+
 @pytest.mark.parametrize(
     ("url", "why"),
     [
@@ -40,8 +46,18 @@ def test_a_gitlab_url_with_a_ref_installs_that_ref_under_the_projects_name(
             "https://gitlab.com/a/b/-/tree/v1/-/x",
             "PostHog cannot find the ref in the GitLab URL 'https://gitlab.com/a/b/-/tree/v1/-/x'",
         ),
+        (
+            "https://gitlab.com/a/b/-/tree/v1/-/tree/v2",
+            "PostHog cannot find the ref in the GitLab URL "
+            "'https://gitlab.com/a/b/-/tree/v1/-/tree/v2'",
+        ),
     ],
-    ids=["two-question-marks", "gitlab-without-ref", "gitlab-with-two-separators"],
+    ids=[
+        "two-question-marks",
+        "gitlab-without-ref",
+        "gitlab-with-two-separators",
+        "gitlab-with-two-refs",
+    ],
 )
 def test_a_url_posthog_cannot_read_is_a_500_the_journal_explains(
     client: FlaskClient, url: str, why: str
