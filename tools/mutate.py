@@ -71,6 +71,10 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/posthog/plugin_files.py": (
         "tests/api/test_upstream.py",
         "tests/api/test_plugin_actions.py",
+        "tests/api/test_plugins_crud.py",
+        "tests/api/test_frontend.py",
+        "tests/security/test_plugin_paths.py",
+        "tests/unit/test_fixtures.py",
     ),
 }
 COPY_IGNORES = shutil.ignore_patterns(
