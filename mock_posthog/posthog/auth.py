@@ -21,8 +21,9 @@ from mock_posthog.posthog import records
 from mock_posthog.posthog.notes import note
 from mock_posthog.world.store import Record, Store
 
-# plugins_access_level values (posthog/plugins/access.py).
-NONE, CONFIG, INSTALL, ROOT = 0, 3, 6, 9
+# plugins_access_level values (posthog/plugins/access.py); 0 is none. A world's organizations
+# and users always carry the fields the rules read: loading a world fills their defaults.
+CONFIG, INSTALL, ROOT = 3, 6, 9
 INSUFFICIENT_ACCESS = "Your organization's plugin access level is insufficient."
 CURRENT = "@current"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -83,7 +84,7 @@ def authenticate(
     value, source = found
     key = records.personal_api_key(store, value)
     user = records.user(store, key["user_id"]) if key else None
-    if key is None or user is None or not user.get("is_active", True):
+    if key is None or user is None or not user["is_active"]:
         if key is None and value.startswith("phc_"):
             note(PROJECT_TOKEN)
         raise AuthenticationFailed(f"Personal API key found in request {source} is invalid.")
@@ -178,7 +179,7 @@ def resolve_project(store: Store, caller: Caller, raw: str) -> Record:
         if parsed is None:
             raise NotFound()
         project_id = parsed
-    found = records.project(store, project_id) if 0 < project_id < 2**63 else None
+    found = records.project(store, project_id)
     if found is None:
         raise NotFound("Project not found.")
     return found
@@ -236,7 +237,7 @@ def _required_scope(action: str | None) -> str | None:
 
 
 def access_level(organization: Record) -> int:
-    return int(organization.get("plugins_access_level", NONE))
+    return int(organization["plugins_access_level"])
 
 
 def check_plugins_access(organization: Record, method: str) -> None:

@@ -23,7 +23,7 @@ DEFAULT_LIMIT = 100
 Url = str | Callable[[], str]
 
 QUERY = (
-    QueryParam("limit", {"type": "integer"}, "Number of results to return per page (default 100)."),
+    QueryParam("limit", {"type": "integer"}, "Number of results to return per page."),
     QueryParam(
         "offset", {"type": "integer"}, "The initial index from which to return the results."
     ),

@@ -69,7 +69,8 @@ def parse(request: Request) -> Payload:
     raw = request.get_data(cache=True)
     if not media_type or not raw:
         return Payload()
-    if media_type == "application/json" or media_type.endswith("+json"):
+    # DRF's JSONParser takes application/json alone: a +json type is a 415 as any other.
+    if media_type == "application/json":
         return Payload(data=_parse_json(raw, _charset(request)))
     raise UnsupportedMediaType(request.headers.get("Content-Type", media_type))
 
