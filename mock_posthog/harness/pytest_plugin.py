@@ -201,7 +201,19 @@ def _fresh(handle: Handle, request: pytest.FixtureRequest) -> Handle:
         return handle
     if not marker.args:
         raise pytest.UsageError(f"@pytest.mark.{MARKER} needs at least one fixture file")
+    from mock_posthog.world.fixtures import FixtureError
+
     here = Path(request.node.path).parent
-    paths = [path if Path(path).is_absolute() else here / path for path in marker.args]
-    handle.load_fixtures(*paths, extend=bool(marker.kwargs.get("extend", False)))
-    return handle
+    given = {str(here / path): path for path in marker.args}  # resolved -> as written
+    try:
+        handle.load_fixtures(*given, extend=bool(marker.kwargs.get("extend", False)))
+    except OSError as error:  # a file that is not there, or cannot be read
+        named = given.get(str(error.filename), error.filename)
+        problem = f"{(error.strerror or str(error)).lower()}: {error.filename}"
+    except FixtureError as error:  # the first bad field, with its path in the file
+        named = given.get(error.source, error.source)
+        problem = f"{error.path}: {error.message}"
+    else:
+        return handle
+    # Outside the except clause, so that the one line is all the report shows.
+    pytest.fail(f"@pytest.mark.{MARKER}({named!r}): {problem}", pytrace=False)
