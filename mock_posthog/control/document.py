@@ -18,8 +18,8 @@ from flask import Flask, current_app, request
 
 from mock_posthog.contract import openapi, schemas
 from mock_posthog.control.blueprint import control
+from mock_posthog.control.components import COMPONENTS
 from mock_posthog.control.descriptions import (
-    COMPONENTS,
     ERROR,
     OPERATIONS,
     UPSTREAM_REFUSAL,

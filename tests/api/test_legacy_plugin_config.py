@@ -8,14 +8,10 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from tests.api.action_worlds import (
-    BOTH_ORGS_KEY,
-    NO_PROJECT_KEY,
-    app_with_world,
-    bearer,
-)
+from tests.api.action_worlds import BOTH_ORGS_KEY, NO_PROJECT_KEY, app_with_world
 from tests.conftest import AUTH, error
 from tests.plugin_config_support import CONFIG_1, CONFIG_2, FROZEN, FROZEN_TEXT, USER
+from tests.worlds import bearer
 
 LEGACY = "/api/plugin_config/"
 TAXONOMY_INFO_NAME = "Taxonomy Plugin"

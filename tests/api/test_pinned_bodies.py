@@ -270,7 +270,7 @@ def test_a_body_shorter_than_its_content_length_is_refused_and_changes_nothing(
 
     detail = "Malformed request: " + ClientDisconnected.description
     assert (status, json.loads(b"".join(answer))) == (
-        "400 BAD REQUEST",
+        "400 Bad Request",
         error("invalid_request", "parse_error", detail),
     )
     assert world.store.export() == before

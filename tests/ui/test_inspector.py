@@ -228,35 +228,28 @@ def test_reset_brings_back_the_seed_world(page: Page, server: LiveServer) -> Non
     assert api(server, "GET", PLUGINS).json()["count"] == 3
 
 
-def test_without_namespaces_there_is_no_namespace_picker(page: Page) -> None:
+def test_with_only_the_default_namespace_there_is_no_namespace_picker(page: Page) -> None:
     expect(page.locator("#journal-count")).to_contain_text("request")
     expect(page.locator("#namespace-picker")).to_be_hidden()
 
 
-def test_where_the_server_lists_namespaces_the_page_asks_for_the_one_picked(
+def test_the_picker_lists_the_namespaces_and_shows_the_one_picked(
     context: sync_api.BrowserContext, server: LiveServer
 ) -> None:
-    """This server has no namespaces; the browser answers GET /_mock/namespaces for it."""
+    in_team_b = {**AUTH, "X-Mock-PostHog-Namespace": "team-b"}
+    for namespace in ("team-a", "team-b"):
+        started = requests.get(
+            server.base_url + "/_mock/health",
+            headers={"X-Mock-PostHog-Namespace": namespace},
+            timeout=10,
+        )
+        assert started.status_code == 200
+    assert requests.delete(f"{server.base_url}{PLUGINS}3/", headers=in_team_b, timeout=10).ok
     page = context.new_page()
-    page.route(
-        "**/_mock/namespaces",
-        lambda route: route.fulfill(json={"results": [{"name": "team-a"}, {"name": "team-b"}]}),
-    )
-    sent: list[str | None] = []
-    page.on(
-        "request",
-        lambda request: (
-            sent.append(request.headers.get("x-mock-posthog-namespace"))
-            if "/_mock/requests" in request.url
-            else None
-        ),
-    )
     page.goto(f"{server.base_url}/_mock/ui/")
 
     expect(page.locator("#namespace-picker")).to_be_visible()
     expect(page.locator("#namespace option")).to_have_text(["default", "team-a", "team-b"])
-    expect(page.locator("#journal-count")).to_contain_text("request")
-    assert sent and set(sent) == {None}  # the default world: no header
     with page.expect_request(
         lambda request: (
             "/_mock/requests" in request.url
@@ -264,4 +257,7 @@ def test_where_the_server_lists_namespaces_the_page_asks_for_the_one_picked(
         )
     ):
         page.select_option("#namespace", "team-b")
+    expect(journal_rows(page).first).to_contain_text("DELETE")
     page.close()
+    for namespace in ("team-a", "team-b"):
+        assert requests.delete(f"{server.base_url}/_mock/namespaces/{namespace}", timeout=10).ok

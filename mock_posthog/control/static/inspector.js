@@ -33,20 +33,31 @@ window.Inspector = window.Inspector || {};
     return list.map(function (item) { return typeof item === "string" ? item : item.name; }).filter(Boolean);
   }
 
-  // GET /_mock/namespaces answers only on servers that have namespaces.
+  // The picker shows once the server lists a namespace beside the default one; the list is
+  // read again with the journal, so namespaces that CI jobs make later appear too.
   async function setUpNamespaces() {
     let found;
     try { found = names(await I.api("GET", "/_mock/namespaces")); } catch (error) { return; }
-    const select = I.clear(document.getElementById("namespace"));
-    select.append(I.el("option", {value: ""}, "default"));
-    found.forEach(function (name) { select.append(I.el("option", {value: name}, name)); });
-    select.addEventListener("change", function () { I.namespace = select.value; I.refresh(); });
-    document.getElementById("namespace-picker").hidden = false;
+    const others = found.filter(function (name) { return name !== "default"; });
+    const select = document.getElementById("namespace");
+    const shown = Array.from(select.options).map(function (option) { return option.value; });
+    if (shown.join("\n") !== ["", ...others].join("\n")) {
+      I.clear(select);
+      select.append(I.el("option", {value: ""}, "default"));
+      others.forEach(function (name) { select.append(I.el("option", {value: name}, name)); });
+      select.value = others.includes(I.namespace) ? I.namespace : "";
+    }
+    select.onchange = function () { I.namespace = select.value; I.refresh(); };
+    document.getElementById("namespace-picker").hidden = others.length === 0;
   }
 
   async function poll() {
     if (I.journalIsLive()) {
-      await Promise.all([I.loadJournal().catch(I.journalFailed), I.loadClock().catch(function () {})]);
+      await Promise.all([
+        I.loadJournal().catch(I.journalFailed),
+        I.loadClock().catch(function () {}),
+        setUpNamespaces(),
+      ]);
     }
     setTimeout(poll, POLL_MS);
   }
