@@ -1070,6 +1070,11 @@ def machine() -> str:
     )
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: how busy the shared machine was beside the run."""
+    return " / ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1096,6 +1101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir=workdir,
     )
     report = Report()
+    load_at_start = load_average()
     try:
         for name in SECTIONS:
             if name in sections:
@@ -1103,7 +1109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 globals()[f"section_{name}"](options, report)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"mock-posthog benchmark on {machine()}{' (smoke run)' if options.smoke else ''}")
+    print(
+        f"mock-posthog benchmark on {machine()}{' (smoke run)' if options.smoke else ''};"
+        f" load average {load_at_start} at the start, {load_average()} at the end"
+    )
     print(report.table())
     if arguments.json:
         arguments.json.write_text(json.dumps([asdict(row) for row in report.rows], indent=2))

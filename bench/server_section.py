@@ -2,7 +2,8 @@
 the others side by side in one run.
 
 Five servers run at once, each loaded in turn (who goes first changes from run to run) with
-10 keep-alive connections: mock-posthog as `serve` runs it (granian), mock-posthog's same app
+10 keep-alive connections (from wrk where it is installed, else from `bench/load.py`; the rows
+name which): mock-posthog as `serve` runs it (granian), mock-posthog's same app
 under waitress with raised limits, a bare Flask app answering the same bytes under waitress
 with 16 threads (what `serve` equalled on waitress) and under granian, and a raw WSGI callable
 answering the same bytes under granian (the ceiling). Then, with 300 slow sockets open (each
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import run as bench
+import wrk_load
 
 CALLS = {
     "GET a plugin": bench.Call(
@@ -73,9 +75,10 @@ def section_server(options: Any, report: Any) -> None:
         }
         for server in servers.values():
             server.wait_healthy()
-        rps, cpu = throughput(options, servers)
+        generator = wrk_load.chosen(options)
+        rps, cpu = throughput(options, servers, generator)
         for label in CALLS:
-            report_throughput(report, options, label, rps, cpu)
+            report_throughput(report, label, generator, rps, cpu)
         for name in ("mock", "mock on waitress"):
             latency = behind_slow_sockets(options, servers[name].port)
             report.add(
@@ -108,7 +111,7 @@ def answer_of(port: int, call: Any) -> dict[str, Any]:
 
 
 def throughput(
-    options: Any, servers: dict[str, Any]
+    options: Any, servers: dict[str, Any], generator: str
 ) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], list[float]]]:
     rps: dict[tuple[str, str], list[float]] = {}
     cpu: dict[tuple[str, str], list[float]] = {}
@@ -119,7 +122,7 @@ def throughput(
             for name in names[turn:] + names[:turn]:
                 server = servers[name]
                 used = server.cpu_seconds()
-                result = call.load(server.port, options)
+                result = wrk_load.load_call(generator, call, server.port, options)
                 used = server.cpu_seconds() - used
                 if result["errors"]:
                     raise RuntimeError(f"{name} {label}: {result['statuses']}")
@@ -130,11 +133,12 @@ def throughput(
 
 def report_throughput(
     report: Any,
-    options: Any,
     label: str,
+    generator: str,
     rps: dict[tuple[str, str], list[float]],
     cpu: dict[tuple[str, str], list[float]],
 ) -> None:
+    title = f"{label} ({generator})"  # the rows say which load generator measured them
     mine = rps["mock", label]
     runs = len(mine)
     for name, least in (
@@ -150,7 +154,7 @@ def report_throughput(
         report.add(
             bench.Row(
                 "server",
-                f"{label}, mock-posthog (granian) vs",
+                f"{title}, mock-posthog (granian) vs",
                 bench.median(mine),
                 "req/s",
                 NAMES[name],
@@ -165,7 +169,7 @@ def report_throughput(
         report.add(
             bench.Row(
                 "server",
-                f"{label}: server CPU per request, mock-posthog (granian) vs",
+                f"{title}: server CPU per request, mock-posthog (granian) vs",
                 bench.median(cpu["mock", label]),
                 "us",
                 NAMES[name],
