@@ -386,3 +386,82 @@ def test_bytes_that_are_not_utf_8_are_read_as_replacement_characters(tmp_path: P
     plugin = install(client, "file:local").json
 
     assert sources(client, plugin["id"])["index.ts"] == "ok \ufffd"
+
+
+# The upstream: what PostHog fetches, and the 500s of what it cannot.
+
+EMPTY = "https://github.com/someone/empty-plugin"
+TAXONOMY = "https://github.com/PostHog/taxonomy-plugin"
+
+
+def empty_archive_client(tmp_path: Path) -> FlaskClient:
+    extra = {
+        "plugin_archives": [{"url": EMPTY, "releases": []}],
+        "plugins": [plugin(20, ORG_ID, "Empty Plugin", owner="someone", tag="1" * 40)],
+    }
+    return app_with(tmp_path, extra).test_client()
+
+
+def test_a_repository_without_releases_has_no_latest_release(tmp_path: Path) -> None:
+    client = empty_archive_client(tmp_path)
+
+    response = client.get(PLUGINS + "20/check_for_updates/", headers=AUTH)
+
+    assert_500_because(
+        client, response, f"could not get the latest release of {EMPTY}: it has none"
+    )
+
+
+def test_a_ref_of_a_repository_without_releases_cannot_be_downloaded(tmp_path: Path) -> None:
+    client = empty_archive_client(tmp_path)
+
+    response = install(client, EMPTY + "/tree/main")
+
+    assert_500_because(
+        client, response, f"could not download {EMPTY} at 'main': it has no releases"
+    )
+
+
+def test_an_unreachable_repository_is_a_500_the_journal_explains(client: FlaskClient) -> None:
+    client.post("/_mock/upstream/reachability", json={"url": TAXONOMY, "unreachable": True})
+
+    response = client.post(PLUGINS + "2/upgrade/", headers=AUTH)
+
+    assert_500_because(
+        client,
+        response,
+        f"{TAXONOMY} is unreachable (set through /_mock/upstream), so PostHog's request to it fails",
+    )
+
+
+def test_a_ref_that_is_no_release_or_branch_serves_the_latest_release(
+    client: FlaskClient,
+) -> None:
+    client.delete(PLUGINS + "2/", headers=AUTH)
+
+    response = install(client, TAXONOMY + "/tree/nobranch")
+
+    assert (response.status_code, response.json["tag"]) == (201, "nobranch")
+    assert last_notes(client) == [
+        f"'nobranch' is not a release or branch of {TAXONOMY}; serving its latest release's files"
+    ]
+
+
+def test_a_file_given_as_a_json_value_reads_as_that_value_serialized(
+    client: FlaskClient, world: World
+) -> None:
+    files: dict[str, Any] = {"plugin.json": {"name": "Inline"}, "index.js": {"code": [1]}}
+
+    plugin = installed(client, world, files)
+
+    assert sources(client, plugin["id"])["index.ts"] == '{\n    "code": [\n        1\n    ]\n}'
+
+
+def test_a_url_without_an_archive_installs_a_made_up_plugin(client: FlaskClient) -> None:
+    plugin = install(client, "https://github.com/someone/made-up-plugin").json
+
+    assert sources(client, plugin["id"]) == {
+        "plugin.json": '{"name": "made-up-plugin", "description": "", '
+        '"url": "https://github.com/someone/made-up-plugin", "config": []}',
+        "index.ts": "export function processEvent(event) {\n    return event\n}\n",
+    }
