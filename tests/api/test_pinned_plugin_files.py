@@ -430,7 +430,8 @@ def test_an_unreachable_repository_is_a_500_the_journal_explains(client: FlaskCl
     assert_500_because(
         client,
         response,
-        f"{TAXONOMY} is unreachable (set through /_mock/upstream), so PostHog's request to it fails",
+        f"{TAXONOMY} is unreachable (set through /_mock/upstream), "
+        "so PostHog's request to it fails",
     )
 
 
