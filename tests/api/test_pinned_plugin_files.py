@@ -20,8 +20,13 @@ SERVER_ERROR = error("server_error", "error", "A server error occurred.")
 BROKEN = "https://github.com/someone/broken-plugin"
 
 
+def control(client: FlaskClient, path: str) -> Any:
+    return client.get(path).get_json()
+
+
 def last_notes(client: FlaskClient) -> list[str]:
-    return client.get("/_mock/requests?last=1").json["results"][0]["notes"]
+    notes: list[str] = control(client, "/_mock/requests?last=1")["results"][0]["notes"]
+    return notes
 
 
 def install(client: FlaskClient, url: str) -> Any:
@@ -82,7 +87,7 @@ def test_an_npm_package_is_kept_under_its_npmjs_url(client: FlaskClient) -> None
     published = client.post("/_mock/upstream/releases", json=release)
 
     assert published.status_code == 201
-    assert published.json["url"] == "https://www.npmjs.com/package/mock-npm-plugin"
+    assert published.get_json()["url"] == "https://www.npmjs.com/package/mock-npm-plugin"
 
 
 # plugin.json: the 500s of what PostHog reads without checking.
@@ -184,7 +189,7 @@ def installed(client: FlaskClient, world: World, files: dict[str, str]) -> Any:
 
 
 def stored_plugin(client: FlaskClient, plugin_id: int) -> dict[str, Any]:
-    plugins = client.get("/_mock/snapshot").json["plugins"]
+    plugins = control(client, "/_mock/snapshot")["plugins"]
     return next(plugin for plugin in plugins if plugin["id"] == plugin_id)
 
 
@@ -218,7 +223,7 @@ def test_what_plugin_json_leaves_out_takes_posthogs_defaults(
 
 def test_plugin_json_gives_each_field(client: FlaskClient, world: World) -> None:
     config = [{"key": "a", "type": "string"}]
-    jobs = {"Run": {"payload": {}}}
+    jobs: dict[str, Any] = {"Run": {"payload": {}}}
     text = manifest(
         name="Full", description="All.", icon="https://i", config=config, publicJobs=jobs
     )
@@ -241,7 +246,7 @@ def test_a_stateless_plugin_without_config_installs(client: FlaskClient, world: 
 
 
 def sources(client: FlaskClient, plugin_id: int) -> Any:
-    return client.get(PLUGINS + f"{plugin_id}/source/", headers=AUTH).json
+    return client.get(PLUGINS + f"{plugin_id}/source/", headers=AUTH).get_json()
 
 
 @pytest.mark.parametrize(
