@@ -471,3 +471,52 @@ def test_a_url_without_an_archive_installs_a_made_up_plugin(client: FlaskClient)
         '"url": "https://github.com/someone/made-up-plugin", "config": []}',
         "index.ts": "export function processEvent(event) {\n    return event\n}\n",
     }
+
+
+def test_a_local_plugin_holds_the_fields_of_any_other_plugin(tmp_path: Path) -> None:
+    client = local_client(tmp_path, "local", {"plugin.json": manifest(name="L"), "index.js": "j"})
+
+    plugin = install(client, "file:local").json
+
+    assert sorted(stored_plugin(client, plugin["id"])) == sorted(stored_plugin(client, 1))
+
+
+def test_a_folder_outside_whose_plugin_json_links_inside_is_refused(tmp_path: Path) -> None:
+    client = local_client(tmp_path, "good", {"plugin.json": manifest(name="Inside")})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "plugin.json").symlink_to(tmp_path / "plugins" / "good" / "plugin.json")
+
+    response = install(client, "file:../outside")
+
+    assert (response.status_code, response.json) == (
+        400,
+        error(
+            "validation_error",
+            "invalid_input",
+            "Could not load plugin.json from: ../outside/plugin.json",
+        ),
+    )
+
+
+# update_source: the source file's name column.
+
+
+def test_a_source_file_name_may_be_as_long_as_its_column(client: FlaskClient) -> None:
+    name = "n" * 200
+
+    response = client.patch(PLUGINS + "2/update_source/", json={name: "x"}, headers=AUTH)
+
+    assert response.status_code == 200
+    assert response.json[name] == "x"
+
+
+def test_a_longer_source_file_name_is_a_500_the_journal_explains(
+    client: FlaskClient, world: World
+) -> None:
+    before = world.store.export()
+
+    response = client.patch(PLUGINS + "2/update_source/", json={"n" * 201: "x"}, headers=AUTH)
+
+    assert_500_because(client, response, "a source file name longer than 200")
+    assert world.store.export() == before
