@@ -508,7 +508,7 @@ def test_a_source_file_name_may_be_as_long_as_its_column(client: FlaskClient) ->
     response = client.patch(PLUGINS + "2/update_source/", json={name: "x"}, headers=AUTH)
 
     assert response.status_code == 200
-    assert response.json[name] == "x"
+    assert response.get_json()[name] == "x"
 
 
 def test_a_longer_source_file_name_is_a_500_the_journal_explains(
@@ -520,3 +520,76 @@ def test_a_longer_source_file_name_is_a_500_the_journal_explains(
 
     assert_500_because(client, response, "a source file name longer than 200")
     assert world.store.export() == before
+
+
+def test_a_commit_named_by_an_abbreviated_sha_installs_that_release(client: FlaskClient) -> None:
+    client.delete(PLUGINS + "2/", headers=AUTH)
+
+    response = install(client, TAXONOMY + "/commit/7e9f1a2")
+
+    assert (response.status_code, response.json["tag"]) == (201, "7e9f1a2")
+    assert last_notes(client) == []
+
+
+def test_a_prefix_shorter_than_an_abbreviated_sha_names_no_release(client: FlaskClient) -> None:
+    client.delete(PLUGINS + "2/", headers=AUTH)
+
+    response = install(client, TAXONOMY + "/tree/7e9f")
+
+    assert (response.status_code, response.json["tag"]) == (201, "7e9f")
+    assert last_notes(client) == [
+        f"'7e9f' is not a release or branch of {TAXONOMY}; serving its latest release's files"
+    ]
+
+
+def test_an_upgrade_reads_the_plugin_type_anew(client: FlaskClient) -> None:
+    response = client.post(PLUGINS + "1/upgrade/", headers=AUTH)
+
+    assert (response.status_code, response.json["plugin_type"]) == (200, "custom")
+
+
+def test_publishing_to_a_url_without_an_archive_stores_its_made_up_release(
+    client: FlaskClient,
+) -> None:
+    url = "https://github.com/someone/new-plugin"
+    files = {"plugin.json": manifest(name="New"), "index.js": "js"}
+
+    client.post("/_mock/upstream/releases", json={"url": url, "tag": "v2", "files": files})
+
+    archives = control(client, "/_mock/snapshot")["plugin_archives"]
+    (archive,) = [archive for archive in archives if archive["url"] == url]
+    made_up = archive["releases"][0]
+    assert made_up["files"] == {
+        "plugin.json": '{\n    "name": "new-plugin",\n    "description": "",\n'
+        '    "url": "https://github.com/someone/new-plugin",\n    "config": []\n}',
+        "index.ts": "export function processEvent(event) {\n    return event\n}\n",
+    }
+    assert archive["releases"][1] == {"tag": "v2", "files": files}
+
+
+def test_a_url_without_an_archive_is_reachable_and_made_up(client: FlaskClient) -> None:
+    url = "https://www.npmjs.com/package/never-published"
+
+    response = client.post("/_mock/upstream/reachability", json={"url": url, "unreachable": False})
+
+    assert response.get_json() == {
+        "url": url,
+        "releases": ["1.0.0"],
+        "latest_tag": "1.0.0",
+        "unreachable": False,
+        "made_up": True,
+    }
+
+
+def test_the_repository_list_keeps_its_order_whatever_ids_its_entries_carry(
+    client: FlaskClient,
+) -> None:
+    entries = [
+        {"name": "Second", "url": "https://github.com/a/second", "id": 2},
+        {"name": "First", "url": "https://github.com/a/first", "id": 1},
+    ]
+
+    client.put("/_mock/upstream/repository", json=entries)
+
+    listed = client.get(PLUGINS + "repository/", headers=AUTH).get_json()
+    assert [entry["name"] for entry in listed] == ["Second", "First"]
