@@ -545,7 +545,7 @@ def test_a_prefix_shorter_than_an_abbreviated_sha_names_no_release(client: Flask
 def test_an_upgrade_reads_the_plugin_type_anew(client: FlaskClient) -> None:
     response = client.post(PLUGINS + "1/upgrade/", headers=AUTH)
 
-    assert (response.status_code, response.json["plugin_type"]) == (200, "custom")
+    assert (response.status_code, response.get_json()["plugin_type"]) == (200, "custom")
 
 
 def test_publishing_to_a_url_without_an_archive_stores_its_made_up_release(
