@@ -316,6 +316,14 @@ def local_client(tmp_path: Path, folder: str, files: dict[str, str]) -> FlaskCli
     return app_with(tmp_path, plugins_dir=tmp_path / "plugins").test_client()
 
 
+def assert_local_refusal(response: Any, path: str) -> None:
+    detail = f"Could not load plugin.json from: {path}"
+    assert (response.status_code, response.json) == (
+        400,
+        error("validation_error", "invalid_input", detail),
+    )
+
+
 @pytest.mark.parametrize("folder", ["group/pluginX", "pluginX"])
 def test_a_local_plugin_without_a_name_is_named_after_its_folder(
     tmp_path: Path, folder: str
@@ -374,14 +382,7 @@ def test_a_local_folder_without_plugin_json_is_refused(tmp_path: Path) -> None:
 
     response = install(client, "file:local")
 
-    assert (response.status_code, response.json) == (
-        400,
-        error(
-            "validation_error",
-            "invalid_input",
-            "Could not load plugin.json from: local/plugin.json",
-        ),
-    )
+    assert_local_refusal(response, "local/plugin.json")
 
 
 def test_bytes_that_are_not_utf_8_are_read_as_replacement_characters(tmp_path: Path) -> None:
@@ -489,14 +490,7 @@ def test_a_folder_outside_whose_plugin_json_links_inside_is_refused(tmp_path: Pa
 
     response = install(client, "file:../outside")
 
-    assert (response.status_code, response.json) == (
-        400,
-        error(
-            "validation_error",
-            "invalid_input",
-            "Could not load plugin.json from: ../outside/plugin.json",
-        ),
-    )
+    assert_local_refusal(response, "../outside/plugin.json")
 
 
 # update_source: the source file's name column.
