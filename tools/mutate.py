@@ -46,6 +46,7 @@ CONFIG_TESTS = (
     "tests/api/test_rearrange.py",
     "tests/test_plugin_config_fixtures.py",
 )
+PINNED_FILES_TESTS = "tests/api/test_pinned_plugin_files.py"
 BODY_TESTS = ("tests/api/test_pinned_bodies.py", "tests/api/test_errors_and_routing.py")
 # The test files that cover each rule module: its area, not the whole suite. The quick, pointed
 # files come first: the run stops at the first failing test.
@@ -62,13 +63,15 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/posthog/api/plugin_actions.py": PLUGIN_TESTS,
     "mock_posthog/posthog/api/plugin_configs.py": CONFIG_TESTS,
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_TESTS,
-    "mock_posthog/posthog/upstream.py": ("tests/api/test_upstream.py",),
+    "mock_posthog/posthog/upstream.py": (PINNED_FILES_TESTS, "tests/api/test_upstream.py"),
     "mock_posthog/posthog/plugin_urls.py": (
+        PINNED_FILES_TESTS,
         "tests/api/test_pinned_plugin_urls.py",
         "tests/api/test_upstream.py",
         "tests/api/test_plugins_crud.py",
     ),
     "mock_posthog/posthog/plugin_files.py": (
+        PINNED_FILES_TESTS,
         "tests/api/test_upstream.py",
         "tests/api/test_plugin_actions.py",
         "tests/api/test_plugins_crud.py",
@@ -136,7 +139,18 @@ def run_tests(
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         **(extra or {}),
     }
-    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+    # One process per mutant: the ini's `-n auto` needs xdist, which autoload-off leaves out.
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-x",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+    ]
     command += ["-p", "mock_posthog.harness.pytest_plugin", *tests]
     try:
         done = subprocess.run(
