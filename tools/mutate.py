@@ -51,6 +51,7 @@ CONFIG_ACTION_TESTS = (
     "tests/api/test_plugin_jobs.py",
     "tests/api/test_frontend.py",
 )
+LOG_TESTS = ("tests/api/test_pinned_plugin_logs.py", "tests/api/test_plugin_logs.py")
 PINNED_FILES_TESTS = "tests/api/test_pinned_plugin_files.py"
 BODY_TESTS = ("tests/api/test_pinned_bodies.py", "tests/api/test_errors_and_routing.py")
 # The test files that cover each rule module: its area, not the whole suite. The quick, pointed
@@ -68,6 +69,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/posthog/api/plugin_actions.py": PLUGIN_TESTS,
     "mock_posthog/posthog/api/plugin_configs.py": CONFIG_TESTS,
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_ACTION_TESTS,
+    "mock_posthog/posthog/api/plugin_logs.py": LOG_TESTS,
     "mock_posthog/posthog/upstream.py": (PINNED_FILES_TESTS, "tests/api/test_upstream.py"),
     "mock_posthog/posthog/plugin_urls.py": (
         PINNED_FILES_TESTS,

@@ -167,8 +167,6 @@ def append_log_entries(world: World, entries: list[dict[str, Any]]) -> list[dict
     config's, `id` to a new UUID, `timestamp` to the clock's now, `source`, `type` and
     `instance_id` to the fixture defaults. A bad entry raises ValidationFailed naming it.
     """
-    if not isinstance(entries, list):
-        raise ValidationFailed("Expected a list of log entries.")
     filled = [_filled(world, entry, index) for index, entry in enumerate(entries)]
     try:
         schemas.check_fixture({records.PLUGIN_LOG_ENTRIES: filled})
