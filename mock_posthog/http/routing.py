@@ -5,6 +5,7 @@ first read."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -109,6 +110,12 @@ def dispatch(
     return render(route, result, world.settings.validate_responses)
 
 
+@functools.cache
+def allowed(methods: tuple[str, ...]) -> str:
+    """The Allow header of a path whose routes answer `methods` (a few paths: made once)."""
+    return allow(list(methods))
+
+
 def route_for(path_routes: dict[str, Route], method: str) -> Route | None:
     """The route that answers `method`: a HEAD is answered as its GET."""
     return path_routes.get("GET" if method == "HEAD" else method)
@@ -121,7 +128,9 @@ def _project_from_token(world: World, this: Request, body: RequestBody) -> Recor
     """PostHog's routing reads a project API token from the request before its parents (a
     GET's `token` or `api_key`, a form's): a wrong one is a 401, a right one replaces the
     path's project. Only a form body is read for it, as DRF's `request.POST` is."""
-    form = body.data if this.mimetype in _FORM_TYPES else None
+    # Only a body with a content type can be a form: most requests skip werkzeug's parsing.
+    is_form = "CONTENT_TYPE" in this.environ and this.mimetype in _FORM_TYPES
+    form = body.data if is_form else None
     token = auth.project_token(this.method, this.args, form)
     return auth.project_of_token(world.store, token)
 

@@ -137,7 +137,7 @@ def check_has_project(store: Store, caller: Caller) -> None:
 def project_token(method: str, query: Mapping[str, str], form: Any) -> str | None:
     """get_token(None, request), as PostHog's routing asks it for a project API token: a GET's
     `token` or `api_key` query parameter, else a form body's `api_key` or `token` field."""
-    if method == "GET":
+    if method == "GET" and query:  # most have none (a miss in werkzeug's `get` raises)
         for name in ("token", "api_key"):
             if query.get(name):
                 return query[name]
