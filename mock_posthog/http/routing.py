@@ -26,6 +26,8 @@ from mock_posthog.world.layout import dumps
 from mock_posthog.world.store import Record
 from mock_posthog.world.world import World
 
+MATCHES_KEPT = 4096  # paths whose match is kept
+
 
 class RouteTable:
     """Finds the routes of a request's path. At each segment a fixed word wins over a
@@ -39,9 +41,15 @@ class RouteTable:
             by_path.setdefault(route.path, {})[route.method] = route
         ordered = sorted(by_path, key=_specificity)
         self._patterns = [(_path_pattern(path), by_path[path]) for path in ordered]
+        # A client asks for the same few paths again and again: each is matched once.
+        self._matched = functools.lru_cache(maxsize=MATCHES_KEPT)(self._match)
 
     def match(self, path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
         """The routes of `path` by method, and the values of its placeholders."""
+        found = self._matched(path)
+        return None if found is None else (found[0], dict(found[1]))
+
+    def _match(self, path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
         for pattern, path_routes in self._patterns:
             found = pattern.fullmatch(path)
             if found:
