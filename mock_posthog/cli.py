@@ -11,8 +11,6 @@ import errno
 import logging
 import socket
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -287,6 +285,11 @@ def _health(arguments: argparse.Namespace) -> int:
         settings = Settings.from_env()
     except SettingsError as error:
         return _refuse(str(error))
+    # Imported here, not at the top: urllib.request brings http.client, email and ssl, which
+    # `serve` never uses and would load before its first answer.
+    import urllib.error
+    import urllib.request
+
     base = arguments.url or f"http://127.0.0.1:{settings.port}"
     check = urllib.request.Request(f"{base.rstrip('/')}/_mock/health")
     if settings.required_control_token:

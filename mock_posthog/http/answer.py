@@ -11,7 +11,7 @@ and no body for a HEAD.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -70,7 +70,7 @@ class Answer:
         """The same answer with `extra` headers added where it has none of that name."""
         present = {name.lower() for name, _ in self.headers}
         added = [(name, value) for name, value in extra if name.lower() not in present]
-        return replace(self, headers=[*self.headers, *added]) if added else self
+        return Answer(self.status, [*self.headers, *added], self.body) if added else self
 
     @property
     def mimetype(self) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from mock_posthog.contract.errors import ApiError, allow
+from mock_posthog.contract.errors import ApiError
 from mock_posthog.http import faults, namespace_selectors, recording, routing, unrouted
 from mock_posthog.http.answer import SECURITY_HEADERS, Answer, WSGIApp
 from mock_posthog.http.error_responses import (
@@ -58,7 +58,10 @@ class ApiApp:
         began, moment = time.perf_counter(), instance.world.clock.now()
         exchange = Exchange(self._request(environ), began, moment)
         with answering(exchange):
-            answer = self._answer(exchange, instance).with_headers(*SECURITY_HEADERS)
+            answer, allowing = self._answer(exchange, instance)
+        # DRF's finalize_response gives every answer of a view its Allow header; Django's
+        # middleware adds its security headers to every response.
+        answer = answer.with_headers(*allowing, *SECURITY_HEADERS)
         instance.journal.record(recording.recorded(instance.world.store, exchange, answer))
         if exchange.dropped:
             faults.drop_connection(environ)
@@ -72,24 +75,28 @@ class ApiApp:
         request.max_content_length, request.max_form_memory_size, request.max_form_parts = limits
         return request
 
-    def _answer(self, exchange: Exchange, instance: Instance) -> Answer:
+    def _answer(
+        self, exchange: Exchange, instance: Instance
+    ) -> tuple[Answer, tuple[tuple[str, str], ...]]:
+        """The answer, and the Allow header a view's answer gets (none for a fault's, a
+        path no route has, or a failure outside DRF)."""
         this = exchange.request
         matched = self.table.match(this.path)
+        allowing: tuple[tuple[str, str], ...] = ()
         if matched is not None:
             exchange.route = routing.route_for(matched[0], this.method)
-            allowing = ("Allow", allow(list(matched[0])))
+            allowing = (("Allow", routing.allowed(tuple(matched[0]))),)
         try:
             refused = faults.inject(instance.faults, exchange)
             if refused is not None:
-                return refused
+                return refused, ()
             if matched is None:  # Flask's 404 in the envelope, or the OpenAPI document
-                return unrouted.answered(self.flask_dispatch, self.table, this.environ)
-            return routing.dispatch(exchange, instance, *matched).with_headers(allowing)
+                return unrouted.answered(self.flask_dispatch, self.table, this.environ), ()
+            return routing.dispatch(exchange, instance, *matched), allowing
         except ApiError as error:
-            # DRF's finalize_response gives every answer of a view its Allow header.
-            answer = error_response(error)
-            return answer.with_headers(allowing) if matched is not None else answer
+            return error_response(error), allowing
         except HTTPException as error:
-            return http_error_response(error, this.method, this.path, this.max_content_length)
+            refusal = http_error_response(error, this.method, this.path, this.max_content_length)
+            return refusal, ()
         except Exception as error:  # any failure is a 500 with its cause
-            return unexpected_error_response(error, this.method, this.path)
+            return unexpected_error_response(error, this.method, this.path), ()

@@ -7,6 +7,7 @@ import io
 from typing import IO
 
 from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.utils import cached_property
 
@@ -20,6 +21,14 @@ class ApiRequest(Request):
     the size limit and a body cut short are refused as werkzeug refuses them. A chunked body
     is read up to one byte past the limit: werkzeug's limit on an input the server ends
     itself passes a truncated body on under some servers (granian's) instead of refusing it."""
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        """The query string's parameters; most API requests have none, which werkzeug would
+        still parse."""
+        if not self.environ.get("QUERY_STRING"):
+            return ImmutableMultiDict()
+        return super().args
 
     @cached_property
     def stream(self) -> IO[bytes]:

@@ -5,6 +5,7 @@ first read."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +26,8 @@ from mock_posthog.world.layout import dumps
 from mock_posthog.world.store import Record
 from mock_posthog.world.world import World
 
+MATCHES_KEPT = 4096  # paths whose match is kept
+
 
 class RouteTable:
     """Finds the routes of a request's path. At each segment a fixed word wins over a
@@ -38,9 +41,15 @@ class RouteTable:
             by_path.setdefault(route.path, {})[route.method] = route
         ordered = sorted(by_path, key=_specificity)
         self._patterns = [(_path_pattern(path), by_path[path]) for path in ordered]
+        # A client asks for the same few paths again and again: each is matched once.
+        self._matched = functools.lru_cache(maxsize=MATCHES_KEPT)(self._match)
 
     def match(self, path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
         """The routes of `path` by method, and the values of its placeholders."""
+        found = self._matched(path)
+        return None if found is None else (found[0], dict(found[1]))
+
+    def _match(self, path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
         for pattern, path_routes in self._patterns:
             found = pattern.fullmatch(path)
             if found:
@@ -109,6 +118,12 @@ def dispatch(
     return render(route, result, world.settings.validate_responses)
 
 
+@functools.cache
+def allowed(methods: tuple[str, ...]) -> str:
+    """The Allow header of a path whose routes answer `methods` (a few paths: made once)."""
+    return allow(list(methods))
+
+
 def route_for(path_routes: dict[str, Route], method: str) -> Route | None:
     """The route that answers `method`: a HEAD is answered as its GET."""
     return path_routes.get("GET" if method == "HEAD" else method)
@@ -121,7 +136,9 @@ def _project_from_token(world: World, this: Request, body: RequestBody) -> Recor
     """PostHog's routing reads a project API token from the request before its parents (a
     GET's `token` or `api_key`, a form's): a wrong one is a 401, a right one replaces the
     path's project. Only a form body is read for it, as DRF's `request.POST` is."""
-    form = body.data if this.mimetype in _FORM_TYPES else None
+    # Only a body with a content type can be a form: most requests skip werkzeug's parsing.
+    is_form = "CONTENT_TYPE" in this.environ and this.mimetype in _FORM_TYPES
+    form = body.data if is_form else None
     token = auth.project_token(this.method, this.args, form)
     return auth.project_of_token(world.store, token)
 

@@ -13,7 +13,7 @@ import json
 import logging
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -25,8 +25,25 @@ from mock_posthog.world.store import Store
 CONTROL_HEADER = "x-mock-posthog-token"
 _SECRET_HEADERS = ("authorization", "cookie", "set-cookie", CONTROL_HEADER)
 _SECRET_HEADER_WORDS = ("key", "token", "secret", "auth", "password", "session")
-# Every secret value each world has held, as written and as JSON writes it.
-_HELD: weakref.WeakKeyDictionary[Store, set[str]] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class _Held:
+    """Every secret value a world has held, as written and as JSON writes it, and the same
+    longest first (the order redaction replaces them in), sorted again only when it grows."""
+
+    values: set[str] = field(default_factory=set)
+    longest_first: tuple[str, ...] = ()
+
+    def add(self, texts: set[str]) -> tuple[str, ...]:
+        new = texts - self.values
+        if new:
+            self.values |= new | {orjson.dumps(value).decode()[1:-1] for value in new}
+            self.longest_first = tuple(sorted(self.values, key=len, reverse=True))
+        return self.longest_first
+
+
+_HELD: weakref.WeakKeyDictionary[Store, _Held] = weakref.WeakKeyDictionary()
 _TABLES = (records.PERSONAL_API_KEYS, records.PROJECTS, records.PLUGINS, records.PLUGIN_CONFIGS)
 
 
@@ -109,19 +126,34 @@ def known_values(store: Store) -> tuple[str, ...]:
 
 
 def _secrets(store: Store) -> Secrets:
-    plugins = {plugin["id"]: plugin for plugin in store.all(records.PLUGINS)}
-    fields = {plugin_id: _secret_fields(plugin) for plugin_id, plugin in plugins.items()}
-    values = [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
-    values += [project.get("api_token") for project in store.all(records.PROJECTS)]
+    # Worked out in parts, so that a config's write (every POST of one) reads the configs
+    # again and not the plugins' schemas, the keys or the projects.
+    fields, every_field = store.cached(
+        ("secret fields",), (records.PLUGINS,), lambda: _fields(store)
+    )
+    values = list(store.cached(("credentials",), _CREDENTIAL_TABLES, lambda: _credentials(store)))
     for config in store.all(records.PLUGIN_CONFIGS):
         stored = config.get("config")
         if isinstance(stored, Mapping):
             values += [stored.get(key) for key in fields.get(config.get("plugin"), ())]
     texts = {value for value in values if isinstance(value, str) and value}
-    held = _HELD.setdefault(store, set())
-    held |= texts | {orjson.dumps(value).decode()[1:-1] for value in texts}
-    every_field = frozenset(field for keys in fields.values() for field in keys)
-    return Secrets(every_field, tuple(sorted(held, key=len, reverse=True)))
+    held = _HELD.setdefault(store, _Held())
+    return Secrets(every_field, held.add(texts))
+
+
+_CREDENTIAL_TABLES = (records.PERSONAL_API_KEYS, records.PROJECTS)
+
+
+def _fields(store: Store) -> tuple[dict[Any, set[str]], frozenset[str]]:
+    """Each plugin's secret config keys, by plugin id, and all of them."""
+    by_plugin = {plugin["id"]: _secret_fields(plugin) for plugin in store.all(records.PLUGINS)}
+    return by_plugin, frozenset(key for keys in by_plugin.values() for key in keys)
+
+
+def _credentials(store: Store) -> tuple[Any, ...]:
+    """The personal API keys and the project API tokens."""
+    keys = [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
+    return (*keys, *(project.get("api_token") for project in store.all(records.PROJECTS)))
 
 
 def _secret_fields(plugin: Mapping[str, Any]) -> set[str]:

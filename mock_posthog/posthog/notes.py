@@ -7,23 +7,36 @@ request being answered are kept in a context variable: each server thread has it
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from types import TracebackType
 
 log = logging.getLogger("mock_posthog")
 
 _CURRENT: ContextVar[list[str] | None] = ContextVar("mock_posthog_notes", default=None)
 
 
-@contextmanager
-def collecting(notes: list[str]) -> Iterator[list[str]]:
-    """While the body runs, `note` appends to `notes`."""
-    token = _CURRENT.set(notes)
-    try:
-        yield notes
-    finally:
-        _CURRENT.reset(token)
+class collecting:
+    """While the body runs, `note` appends to `notes`. A class rather than a generator: it
+    runs on every request, and contextlib's machinery cost a few microseconds of each."""
+
+    __slots__ = ("_token", "notes")
+
+    def __init__(self, notes: list[str]) -> None:
+        self.notes = notes
+        self._token: Token[list[str] | None] | None = None
+
+    def __enter__(self) -> list[str]:
+        self._token = _CURRENT.set(self.notes)
+        return self.notes
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._token is not None:
+            _CURRENT.reset(self._token)
 
 
 def note(text: str) -> None:

@@ -55,7 +55,8 @@ class Store:
         self._encoded: dict[str, bytes] = {}
         # Writes per table (never reset), and what `cached` keeps: key -> (versions, value).
         self._versions: dict[str, int] = {}
-        self._memo: dict[Hashable, tuple[tuple[int, ...], Any]] = {}
+        self._changes = 0  # writes to any table: while it stays, every kept value holds
+        self._memo: dict[Hashable, tuple[int, tuple[int, ...], Any]] = {}
 
     @property
     def lock(self) -> threading.RLock:
@@ -120,12 +121,15 @@ class Store:
         """`make()`, kept until one of `tables` (all it reads) changes, by a write, a rollback
         or a restore. The value is shared by every caller: treat it as read-only."""
         with self._lock:
-            versions = tuple(self._versions.get(table, 0) for table in tables)
             kept = self._memo.get(key)
-            if kept is not None and kept[0] == versions:
-                return kept[1]  # type: ignore[no-any-return]
+            if kept is not None and kept[0] == self._changes:
+                return kept[2]  # type: ignore[no-any-return]
+            versions = tuple(self._versions.get(table, 0) for table in tables)
+            if kept is not None and kept[1] == versions:
+                self._memo[key] = (self._changes, versions, kept[2])
+                return kept[2]  # type: ignore[no-any-return]
             value = make()
-            self._memo[key] = (versions, value)
+            self._memo[key] = (self._changes, versions, value)
             return value
 
     # Indexes.
@@ -148,6 +152,7 @@ class Store:
     def _changed(self, table: str) -> None:
         self._encoded.pop(table, None)
         self._versions[table] = self._versions.get(table, 0) + 1
+        self._changes += 1
 
     def _put(self, table: str, doc_id: int, document: Record) -> None:
         doc_key = str(doc_id)
