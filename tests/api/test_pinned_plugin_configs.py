@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from mock_posthog.world.world import World
 from tests.api.test_pinned_plugin_files import assert_500_because, last_notes
-from tests.conftest import AUTH, CONFIGS, ORG_ID, error
+from tests.conftest import AUTH, CONFIGS, ORG_ID, PLUGINS, error
 from tests.plugin_config_support import (
     CONFIG_1,
     CONFIG_2,
@@ -293,3 +293,30 @@ def test_a_form_config_that_is_no_json_object_is_a_500_the_journal_explains(
 
     assert_500_because(client, response, why)
     assert world.store.export() == before
+
+
+def test_a_schema_field_without_a_key_breaks_the_secret_scan_as_the_journal_says(
+    client: FlaskClient,
+) -> None:
+    schema = {"config_schema": [{"name": "Token", "secret": True}]}
+    assert client.patch(f"{PLUGINS}2/", json=schema, headers=AUTH).status_code == 200
+
+    response = client.get(f"{CONFIGS}1/", headers=AUTH)
+
+    assert_500_because(
+        client,
+        response,
+        "plugin 2's config_schema breaks PostHog's secret-field scan (KeyError: 'key')",
+    )
+
+
+def test_a_state_put_back_with_a_config_of_no_plugin_answers_500_naming_both(
+    client: FlaskClient,
+) -> None:
+    state = client.get("/_mock/state").get_json()
+    del state["plugins"]["2"]
+    assert client.put("/_mock/state", json=state).status_code == 200
+
+    response = client.get(CONFIGS, headers=AUTH)
+
+    assert_500_because(client, response, "plugin config 1 names plugin 2, gone")
