@@ -69,6 +69,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/posthog/api/plugin_actions.py": PLUGIN_TESTS,
     "mock_posthog/posthog/api/plugin_configs.py": PLUGIN_CONFIGS_TESTS,
     "mock_posthog/posthog/api/plugin_config_rendering.py": PLUGIN_CONFIGS_TESTS,
+    "mock_posthog/posthog/api/plugin_config_activity.py": PLUGIN_CONFIGS_TESTS,
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_TESTS,
     "mock_posthog/posthog/upstream.py": (PINNED_FILES_TESTS, "tests/api/test_upstream.py"),
     "mock_posthog/posthog/plugin_urls.py": (

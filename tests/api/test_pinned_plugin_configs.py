@@ -19,6 +19,7 @@ from tests.plugin_config_support import (
     FROZEN,
     FROZEN_TEXT,
     SCOPED_KEY,
+    activity_of_project_1,
     client_with,
     with_access_level,
     with_scoped_key,
@@ -200,6 +201,50 @@ def test_options_names_each_view_as_drf_does(client: FlaskClient) -> None:
 
     assert (detail.status_code, detail.get_json()["name"]) == (200, "Plugin Config Instance")
     assert (rearrange.status_code, rearrange.get_json()["name"]) == (200, "Rearrange")
+
+
+# The activity entries: dict_changes_between over the stored config.
+
+
+def changes_logged(world: World) -> list[tuple[str, list[dict[str, Any]]]]:
+    return [
+        (entry["activity"], entry["detail"]["changes"]) for entry in activity_of_project_1(world)
+    ]
+
+
+def plugin_change(action: str, field: str, before: Any, after: Any) -> dict[str, Any]:
+    return {"type": "Plugin", "action": action, "field": field, "before": before, "after": after}
+
+
+def test_a_config_created_enabled_without_a_config_lists_no_changes(
+    client: FlaskClient, world: World
+) -> None:
+    client.post(CONFIGS, json={"plugin": 1, "order": 3, "enabled": True}, headers=AUTH)
+
+    assert changes_logged(world) == [("enabled", [])]
+
+
+def test_a_key_null_before_and_after_is_no_change(client: FlaskClient, world: World) -> None:
+    form = {"plugin": "1", "order": "3", "enabled": "true", "config": '{"a": null, "b": 1}'}
+    client.post(CONFIGS, data=form, headers=AUTH)
+
+    assert changes_logged(world) == [
+        ("enabled", [plugin_change("created", "b", None, 1)]),
+    ]
+
+
+def test_a_key_left_out_of_the_new_config_is_deleted(client: FlaskClient, world: World) -> None:
+    client.patch(f"{CONFIGS}1/", data={"config": '{"other": 1}'}, headers=AUTH)
+
+    assert changes_logged(world) == [
+        (
+            "config_updated",
+            [
+                plugin_change("deleted", "defaultNamingConvention", "snake_case", None),
+                plugin_change("created", "other", None, 1),
+            ],
+        )
+    ]
 
 
 # What the journal says.
