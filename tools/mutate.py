@@ -70,6 +70,10 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/posthog/api/plugin_configs.py": PLUGIN_CONFIGS_TESTS,
     "mock_posthog/posthog/api/plugin_config_rendering.py": PLUGIN_CONFIGS_TESTS,
     "mock_posthog/posthog/api/plugin_config_activity.py": PLUGIN_CONFIGS_TESTS,
+    "mock_posthog/posthog/api/legacy_plugin_configs.py": (
+        "tests/api/test_pinned_plugin_config_docs.py",
+        "tests/api/test_legacy_plugin_config.py",
+    ),
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_TESTS,
     "mock_posthog/posthog/upstream.py": (PINNED_FILES_TESTS, "tests/api/test_upstream.py"),
     "mock_posthog/posthog/plugin_urls.py": (
