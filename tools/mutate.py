@@ -52,6 +52,12 @@ CONFIG_ACTION_TESTS = (
     "tests/api/test_frontend.py",
 )
 LOG_TESTS = ("tests/api/test_pinned_plugin_logs.py", "tests/api/test_plugin_logs.py")
+# The config handlers' own pinned files first, then the config area's.
+PLUGIN_CONFIGS_TESTS = (
+    "tests/api/test_pinned_plugin_configs.py",
+    "tests/api/test_pinned_plugin_config_docs.py",
+    *CONFIG_TESTS,
+)
 PINNED_FILES_TESTS = "tests/api/test_pinned_plugin_files.py"
 BODY_TESTS = ("tests/api/test_pinned_bodies.py", "tests/api/test_errors_and_routing.py")
 # The test files that cover each rule module: its area, not the whole suite. The quick, pointed
@@ -67,9 +73,15 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/http/payload.py": (*BODY_TESTS, "tests/end_to_end/test_bodies.py"),
     "mock_posthog/posthog/api/plugins.py": PLUGIN_TESTS,
     "mock_posthog/posthog/api/plugin_actions.py": PLUGIN_TESTS,
-    "mock_posthog/posthog/api/plugin_configs.py": CONFIG_TESTS,
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_ACTION_TESTS,
     "mock_posthog/posthog/api/plugin_logs.py": LOG_TESTS,
+    "mock_posthog/posthog/api/plugin_configs.py": PLUGIN_CONFIGS_TESTS,
+    "mock_posthog/posthog/api/plugin_config_rendering.py": PLUGIN_CONFIGS_TESTS,
+    "mock_posthog/posthog/api/plugin_config_activity.py": PLUGIN_CONFIGS_TESTS,
+    "mock_posthog/posthog/api/legacy_plugin_configs.py": (
+        "tests/api/test_pinned_plugin_config_docs.py",
+        "tests/api/test_legacy_plugin_config.py",
+    ),
     "mock_posthog/posthog/upstream.py": (PINNED_FILES_TESTS, "tests/api/test_upstream.py"),
     "mock_posthog/posthog/plugin_urls.py": (
         PINNED_FILES_TESTS,
