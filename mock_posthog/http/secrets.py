@@ -14,7 +14,7 @@ import logging
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -30,17 +30,22 @@ _SECRET_HEADER_WORDS = ("key", "token", "secret", "auth", "password", "session")
 @dataclass
 class _Held:
     """Every secret value a world has held, as written and as JSON writes it, and the same
-    longest first (the order redaction replaces them in), sorted again only when it grows."""
+    longest first (the order redaction replaces them in): sorted again, and a new Secrets
+    made, only when it grows or the secret fields change."""
 
     values: set[str] = field(default_factory=set)
     longest_first: tuple[str, ...] = ()
+    latest: Secrets | None = None
 
-    def add(self, texts: set[str]) -> tuple[str, ...]:
+    def secrets(self, fields: frozenset[str], texts: set[str]) -> Secrets:
         new = texts - self.values
         if new:
             self.values |= new | {orjson.dumps(value).decode()[1:-1] for value in new}
             self.longest_first = tuple(sorted(self.values, key=len, reverse=True))
-        return self.longest_first
+            self.latest = None
+        if self.latest is None or self.latest.fields is not fields:
+            self.latest = Secrets(fields, self.longest_first)
+        return self.latest
 
 
 _HELD: weakref.WeakKeyDictionary[Store, _Held] = weakref.WeakKeyDictionary()
@@ -131,14 +136,16 @@ def _secrets(store: Store) -> Secrets:
     fields, every_field = store.cached(
         ("secret fields",), (records.PLUGINS,), lambda: _fields(store)
     )
-    values = list(store.cached(("credentials",), _CREDENTIAL_TABLES, lambda: _credentials(store)))
+    texts = set(store.cached(("credentials",), _CREDENTIAL_TABLES, lambda: _credentials(store)))
     for config in store.all(records.PLUGIN_CONFIGS):
-        stored = config.get("config")
-        if isinstance(stored, Mapping):
-            values += [stored.get(key) for key in fields.get(config.get("plugin"), ())]
-    texts = {value for value in values if isinstance(value, str) and value}
-    held = _HELD.setdefault(store, _Held())
-    return Secrets(every_field, held.add(texts))
+        keys, stored = fields.get(config.get("plugin")), config.get("config")
+        if keys and isinstance(stored, Mapping):
+            texts.update(value for key in keys if _is_text(value := stored.get(key)))
+    return _HELD.setdefault(store, _Held()).secrets(every_field, texts)
+
+
+def _is_text(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and value != ""
 
 
 _CREDENTIAL_TABLES = (records.PERSONAL_API_KEYS, records.PROJECTS)
@@ -150,10 +157,11 @@ def _fields(store: Store) -> tuple[dict[Any, set[str]], frozenset[str]]:
     return by_plugin, frozenset(key for keys in by_plugin.values() for key in keys)
 
 
-def _credentials(store: Store) -> tuple[Any, ...]:
+def _credentials(store: Store) -> frozenset[str]:
     """The personal API keys and the project API tokens."""
-    keys = [key["value"] for key in store.all(records.PERSONAL_API_KEYS)]
-    return (*keys, *(project.get("api_token") for project in store.all(records.PROJECTS)))
+    keys = [key.get("value") for key in store.all(records.PERSONAL_API_KEYS)]
+    tokens = [project.get("api_token") for project in store.all(records.PROJECTS)]
+    return frozenset(value for value in (*keys, *tokens) if _is_text(value))
 
 
 def _secret_fields(plugin: Mapping[str, Any]) -> set[str]:
