@@ -36,8 +36,8 @@ class Clock:
 
 def isoformat(moment: datetime) -> str:
     """A timestamp as Django REST framework renders it: ISO 8601 with a `Z` suffix."""
-    text = moment.astimezone(UTC).isoformat()
-    return text.removesuffix("+00:00") + "Z"
+    in_utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)  # the clock's own are
+    return in_utc.isoformat().removesuffix("+00:00") + "Z"
 
 
 def parse_timestamp(text: str) -> datetime:
