@@ -12,6 +12,7 @@ from tests.conftest import make_app
 
 BASE = "/api/organizations/{organization_id}/plugins/"
 DETAIL = BASE + "{id}/"
+AT_LEAST_1 = {"type": "integer", "minimum": 1}
 BAD_ARCHIVE = (
     "the archive's plugin.json is not a JSON object with a `name`, or a value of it does not fit "
     "its column; or the archive has no main file (nor frontend.tsx or site.ts)"
@@ -27,6 +28,7 @@ class Documented(NamedTuple):
     behaviours: tuple[str, ...] = ()
     bad_requests: tuple[str, ...] = ()  # the 400s' causes beyond a body that cannot be read
     server_errors: tuple[str, ...] = ()
+    query: tuple[tuple[str, dict[str, Any], str], ...] = ()  # name, schema, description
 
 
 OPERATIONS = {
@@ -37,6 +39,10 @@ OPERATIONS = {
         None,
         ("200", "PaginatedPluginList"),
         behaviours=("own plugins plus every global plugin", "limit/offset paging"),
+        query=(
+            ("limit", {"type": "integer"}, "Number of results to return per page."),
+            ("offset", {"type": "integer"}, "The initial index from which to return the results."),
+        ),
     ),
     "plugins_create": Documented(
         "POST",
@@ -188,6 +194,10 @@ OPERATIONS = {
             "`limit` is below 1, or `page` is not one of the pages there are",
             "the caller has no current project",
         ),
+        query=(
+            ("limit", {**AT_LEAST_1, "default": 10}, "Entries per page (default 10)."),
+            ("page", {**AT_LEAST_1, "default": 1}, "The page, from 1 (default 1)."),
+        ),
     ),
     "plugins_repository_retrieve": Documented(
         "GET",
@@ -219,6 +229,11 @@ def documented(operation: dict[str, Any], method: str, path: str) -> Documented:
         listed(operation.get("description", "")),
         listed(responses.get("400", {}).get("description", "")),
         listed(responses.get("500", {}).get("description", "")),
+        tuple(
+            (parameter["name"], parameter["schema"], parameter["description"])
+            for parameter in operation["parameters"]
+            if parameter["in"] == "query"
+        ),
     )
 
 
