@@ -46,10 +46,8 @@ CONFIG_TESTS = (
     "tests/api/test_rearrange.py",
     "tests/test_plugin_config_fixtures.py",
 )
-PINNED_PLUGIN_TESTS = (
-    "tests/api/test_pinned_plugin_handlers.py",
-    "tests/api/test_pinned_plugin_document.py",
-)
+PINNED_HANDLERS_TESTS = "tests/api/test_pinned_plugin_handlers.py"
+PINNED_DOCUMENT_TESTS = "tests/api/test_pinned_plugin_document.py"  # the route tables, as served
 PINNED_FILES_TESTS = "tests/api/test_pinned_plugin_files.py"
 BODY_TESTS = ("tests/api/test_pinned_bodies.py", "tests/api/test_errors_and_routing.py")
 # The test files that cover each rule module: its area, not the whole suite. The quick, pointed
@@ -64,11 +62,17 @@ AREAS: dict[str, tuple[str, ...]] = {
     "mock_posthog/posthog/parsers.py": BODY_TESTS,
     "mock_posthog/http/payload.py": (*BODY_TESTS, "tests/end_to_end/test_bodies.py"),
     "mock_posthog/posthog/api/plugins.py": (
-        *PINNED_PLUGIN_TESTS,
+        PINNED_HANDLERS_TESTS,
+        PINNED_DOCUMENT_TESTS,
         *PLUGIN_TESTS,
         "tests/api/test_errors_and_routing.py",  # the bodies a plugin's serializer refuses
     ),
-    "mock_posthog/posthog/api/plugin_actions.py": PLUGIN_TESTS,
+    "mock_posthog/posthog/api/plugin_actions.py": (
+        "tests/api/test_pinned_plugin_actions.py",
+        PINNED_HANDLERS_TESTS,
+        PINNED_DOCUMENT_TESTS,
+        *PLUGIN_TESTS,
+    ),
     "mock_posthog/posthog/api/plugin_configs.py": CONFIG_TESTS,
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_TESTS,
     "mock_posthog/posthog/upstream.py": (PINNED_FILES_TESTS, "tests/api/test_upstream.py"),

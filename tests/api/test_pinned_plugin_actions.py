@@ -213,3 +213,25 @@ def test_upgrade_notes_the_body_it_ignores_and_the_type_it_changes(
 
     assert response.status_code == 200
     assert last_notes(client) == notes
+
+
+# OPTIONS: DRF names an extra action after its function.
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("2/check_for_updates/", "Check for updates"),
+        ("2/source/", "Source"),
+        ("2/update_source/", "Update source"),
+        ("2/upgrade/", "Upgrade"),
+        ("activity/", "All activity"),
+        ("repository/", "Repository"),
+    ],
+)
+def test_options_names_each_action_after_its_function(
+    client: FlaskClient, path: str, name: str
+) -> None:
+    response = client.options(PLUGINS + path, headers=AUTH)
+
+    assert (response.status_code, response.json["name"]) == (200, name)

@@ -124,7 +124,8 @@ def test_a_plugin_restored_under_id_0_is_not_found_by_its_path(client: FlaskClie
     assert (response.status_code, response.json) == (404, NOT_FOUND)
 
 
-# A detail route needs a project (ProjectMembershipNecessaryPermissions); the list does not.
+# A detail route needs a project (ProjectMembershipNecessaryPermissions), the list does not,
+# and activity is the project's.
 
 PROJECTLESS_ORG_ID = "00000000-0000-4000-8000-000000000003"
 PROJECTLESS_PLUGINS = f"/api/organizations/{PROJECTLESS_ORG_ID}/plugins/"
@@ -160,6 +161,15 @@ def test_a_caller_without_any_project_lists_the_plugins(projectless: FlaskClient
 
     assert response.status_code == 200
     assert [item["id"] for item in response.json["results"]] == [1, 40]
+
+
+def test_a_caller_without_any_project_cannot_read_activity(projectless: FlaskClient) -> None:
+    response = projectless.get(f"{PROJECTLESS_PLUGINS}activity/", headers=bearer(PROJECTLESS_KEY))
+
+    assert (response.status_code, response.json) == (500, SERVER_ERROR)
+    assert last_notes(projectless) == [
+        "500 because the caller has no project, and PostHog reads request.user.team.id"
+    ]
 
 
 # Keys with scopes: each CRUD action names the scope it needs, and plugin:write covers reading.
