@@ -73,6 +73,12 @@ AREAS: dict[str, tuple[str, ...]] = {
         PINNED_DOCUMENT_TESTS,
         *PLUGIN_TESTS,
     ),
+    "mock_posthog/posthog/api/plugin_attachments.py": (
+        "tests/api/test_pinned_plugin_attachments.py",
+        "tests/api/test_plugin_config_secrets.py",
+        "tests/api/test_pinned_bodies.py",
+        "tests/api/test_plugin_configs.py",
+    ),
     "mock_posthog/posthog/api/plugin_configs.py": CONFIG_TESTS,
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_TESTS,
     "mock_posthog/posthog/upstream.py": (PINNED_FILES_TESTS, "tests/api/test_upstream.py"),
