@@ -12,10 +12,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_posthog.world.world import World
-from tests.conftest import AUTH, ORG_ID, PLUGINS, error
+from tests.api.journal_notes import assert_500_because, last_notes
+from tests.conftest import AUTH, ORG_ID, PLUGINS
 from tests.worlds import app_with, plugin
 
-SERVER_ERROR = error("server_error", "error", "A server error occurred.")
 UPDATE_SOURCE = f"{PLUGINS}3/update_source/"  # Hello Source, with plugin.json and index.ts
 TRANSPILED_SITE = {
     "source": "export function inject() {}",
@@ -25,19 +25,9 @@ TRANSPILED_SITE = {
 }
 
 
-def last_notes(client: FlaskClient) -> list[str]:
-    notes: list[str] = client.get("/_mock/requests?last=1").get_json()["results"][0]["notes"]
-    return notes
-
-
 def stored(client: FlaskClient, plugin_id: int) -> dict[str, Any]:
     record: dict[str, Any] = client.get("/_mock/state").get_json()["plugins"][str(plugin_id)]
     return record
-
-
-def assert_500_because(client: FlaskClient, response: Any, why: str) -> None:
-    assert (response.status_code, response.json) == (500, SERVER_ERROR)
-    assert last_notes(client) == [f"500 because {why}"]
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_posthog.world.world import World
-from tests.conftest import AUTH, CONFIGS, PLUGINS, error
+from tests.api.journal_notes import assert_500_because
+from tests.conftest import AUTH, CONFIGS, PLUGINS
 
 BOUNDARY = "pinnedattachments"
 
@@ -105,13 +106,10 @@ def test_removing_an_attachment_there_is_not_is_a_500_the_journal_explains(
 
     response = patch_config_1(client, ("remove_attachment[db]", None, b"true"))
 
-    assert (response.status_code, response.json) == (
-        500,
-        error("server_error", "error", "A server error occurred."),
+    assert_500_because(
+        client,
+        response,
+        "remove_attachment[db] names no attachment of plugin config 1; "
+        "PostHog fails with UnboundLocalError",
     )
-    notes = client.get("/_mock/requests?last=1").get_json()["results"][0]["notes"]
-    assert notes == [
-        "500 because remove_attachment[db] names no attachment of plugin config 1; "
-        "PostHog fails with UnboundLocalError"
-    ]
     assert world.store.export() == before
