@@ -58,6 +58,8 @@ PLUGIN_CONFIGS_TESTS = (
     "tests/api/test_pinned_plugin_config_docs.py",
     *CONFIG_TESTS,
 )
+PINNED_HANDLERS_TESTS = "tests/api/test_pinned_plugin_handlers.py"
+PINNED_DOCUMENT_TESTS = "tests/api/test_pinned_plugin_document.py"  # the route tables, as served
 PINNED_FILES_TESTS = "tests/api/test_pinned_plugin_files.py"
 BODY_TESTS = ("tests/api/test_pinned_bodies.py", "tests/api/test_errors_and_routing.py")
 # The test files that cover each rule module: its area, not the whole suite. The quick, pointed
@@ -71,8 +73,24 @@ AREAS: dict[str, tuple[str, ...]] = {
     ),
     "mock_posthog/posthog/parsers.py": BODY_TESTS,
     "mock_posthog/http/payload.py": (*BODY_TESTS, "tests/end_to_end/test_bodies.py"),
-    "mock_posthog/posthog/api/plugins.py": PLUGIN_TESTS,
-    "mock_posthog/posthog/api/plugin_actions.py": PLUGIN_TESTS,
+    "mock_posthog/posthog/api/plugins.py": (
+        PINNED_HANDLERS_TESTS,
+        PINNED_DOCUMENT_TESTS,
+        *PLUGIN_TESTS,
+        "tests/api/test_errors_and_routing.py",  # the bodies a plugin's serializer refuses
+    ),
+    "mock_posthog/posthog/api/plugin_actions.py": (
+        "tests/api/test_pinned_plugin_actions.py",
+        PINNED_HANDLERS_TESTS,
+        PINNED_DOCUMENT_TESTS,
+        *PLUGIN_TESTS,
+    ),
+    "mock_posthog/posthog/api/plugin_attachments.py": (
+        "tests/api/test_pinned_plugin_attachments.py",
+        "tests/api/test_plugin_config_secrets.py",
+        "tests/api/test_pinned_bodies.py",
+        "tests/api/test_plugin_configs.py",
+    ),
     "mock_posthog/posthog/api/plugin_config_actions.py": CONFIG_ACTION_TESTS,
     "mock_posthog/posthog/api/plugin_logs.py": LOG_TESTS,
     "mock_posthog/posthog/api/plugin_configs.py": PLUGIN_CONFIGS_TESTS,

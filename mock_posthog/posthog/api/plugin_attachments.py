@@ -7,6 +7,7 @@ Stored as `plugin_attachments` rows: `{"id", "team_id", "plugin_config_id", "key
 
 from __future__ import annotations
 
+import html
 import re
 
 from werkzeug.datastructures import FileStorage
@@ -25,8 +26,9 @@ REMOVE = re.compile(r"^remove_attachment\[([^]]+)\]$")
 def apply_attachment_changes(call: Call, config: Record) -> None:
     """_update_plugin_attachments: every added file, then every removal, in request order."""
     for field, upload in call.body.files.items():
-        if match := ADD.match(field):
-            _put(call, config, match[1], upload)
+        name = _file_name(upload.filename or "")
+        if (match := ADD.match(field)) and name is not None:
+            _put(call, config, match[1], upload, name)
     if not call.body.is_form:
         return
     for field in call.data:
@@ -41,10 +43,10 @@ def _attachment(call: Call, config: Record, key: str) -> Record | None:
     return None
 
 
-def _put(call: Call, config: Record, key: str, upload: FileStorage) -> None:
+def _put(call: Call, config: Record, key: str, upload: FileStorage, name: str) -> None:
     fields = {
         "content_type": upload.content_type or "",
-        "file_name": _base_name(upload.filename or ""),
+        "file_name": name,
         "file_size": len(upload.read()),
     }
     existing = _attachment(call, config, key)
@@ -79,6 +81,10 @@ def _remove(call: Call, config: Record, key: str) -> None:
     )
 
 
-def _base_name(name: str) -> str:
-    """Django keeps only the last path component of an uploaded file's name."""
-    return re.split(r"[/\\]", name)[-1]
+def _file_name(sent: str) -> str | None:
+    """Django's MultiPartParser.sanitize_file_name (4.1 on): HTML entities unescaped, the last
+    path component, printable characters only. None for a name that leaves nothing, `.` or
+    `..`: Django's parser then drops the file part, so PostHog never sees the upload."""
+    name = html.unescape(sent).rsplit("/")[-1].rsplit("\\")[-1]
+    name = "".join(char for char in name if char.isprintable())
+    return None if name in {"", ".", ".."} else name

@@ -199,9 +199,11 @@ def _fetched_fields(call: Call, url: Any) -> dict[str, Any]:
 
 def _refuse_duplicate(call: Call, bare_url: str) -> None:
     def same_url(plugin: Record) -> bool:
-        stored = plugin.get("url") or ""
-        return records.same_id(plugin["organization_id"], call.organization["id"]) and (
-            stored == bare_url or stored.startswith(bare_url + "?")
+        stored = plugin.get("url")
+        return (
+            records.same_id(plugin["organization_id"], call.organization["id"])
+            and stored is not None
+            and plugin_urls.without_query(stored) == bare_url
         )
 
     if call.store.find_one(records.PLUGINS, same_url):
