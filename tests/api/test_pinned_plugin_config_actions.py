@@ -9,18 +9,13 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import AUTH, CONFIGS, error
+from tests.api.journal_notes import SERVER_ERROR, last_notes
+from tests.conftest import AUTH, CONFIGS
 
 JOB = f"{CONFIGS}1/job/"
 FRONTEND = f"{CONFIGS}1/frontend/"
 JOB_PATH = "/api/projects/{project_id}/plugin_configs/{id}/job/"
 FRONTEND_PATH = "/api/projects/{project_id}/plugin_configs/{id}/frontend/"
-SERVER_ERROR = error("server_error", "error", "A server error occurred.")
-
-
-def last_notes(client: FlaskClient) -> list[str]:
-    notes: list[str] = client.get("/_mock/requests?last=1").get_json()["results"][0]["notes"]
-    return notes
 
 
 def operation(client: FlaskClient, path: str, method: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_posthog.world.world import World
-from tests.api.test_pinned_plugin_files import assert_500_because, last_notes
+from tests.api.journal_notes import assert_500_because, last_notes
 from tests.conftest import AUTH, CONFIGS, ORG_ID, PLUGINS, error
 from tests.plugin_config_support import (
     CONFIG_1,

@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 
 from mock_posthog.posthog import upstream
 from mock_posthog.world.world import World
+from tests.api.journal_notes import assert_500_because, last_notes
 from tests.conftest import AUTH, ORG_ID, PLUGINS, error
 from tests.worlds import app_with, plugin
 
-SERVER_ERROR = error("server_error", "error", "A server error occurred.")
 BROKEN = "https://github.com/someone/broken-plugin"
 
 
@@ -24,18 +24,8 @@ def control(client: FlaskClient, path: str) -> Any:
     return client.get(path).get_json()
 
 
-def last_notes(client: FlaskClient) -> list[str]:
-    notes: list[str] = control(client, "/_mock/requests?last=1")["results"][0]["notes"]
-    return notes
-
-
 def install(client: FlaskClient, url: str) -> Any:
     return client.post(PLUGINS, json={"url": url}, headers=AUTH)
-
-
-def assert_500_because(client: FlaskClient, response: Any, why: str) -> None:
-    assert (response.status_code, response.json) == (500, SERVER_ERROR)
-    assert last_notes(client) == [f"500 because {why}"]
 
 
 # The URL: what parse_url reads, and what it cannot.

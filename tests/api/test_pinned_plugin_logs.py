@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.api.journal_notes import SERVER_ERROR, last_notes
 from tests.conftest import AUTH, CONFIGS, error, make_app
 from tests.plugin_config_support import client_with, with_access_level
 from tests.worlds import default_tables
 
 LOGS = f"{CONFIGS}1/logs/"
 LOGS_PATH = "/api/projects/{project_id}/plugin_configs/{plugin_config_id}/logs/"
-SERVER_ERROR = error("server_error", "error", "A server error occurred.")
 # The default world's entries of config 1, newest first.
 RESERVED = "Event name '$pageview' is reserved and was left as it is"
 RENAMED = "Renamed event 'Signed Up' to 'signed_up'"
@@ -28,11 +28,6 @@ LOADED = "Plugin loaded (instance ID 6c8d3b7e-0f5a-4b7e-9a1d-2f4e5c6b7a80)."
 def reader() -> FlaskClient:
     """One app for the tests that only read the default world's log entries."""
     return make_app().test_client()
-
-
-def last_notes(client: FlaskClient) -> list[str]:
-    notes: list[str] = client.get("/_mock/requests?last=1").get_json()["results"][0]["notes"]
-    return notes
 
 
 def messages(client: FlaskClient, query: str) -> list[str]:
