@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -51,7 +51,9 @@ class Entry:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The entry's fields, sharing its values: dataclasses.asdict would copy them by
+        recursion, which a body nested deeper than the recursion limit allows breaks."""
+        return {name.name: getattr(self, name.name) for name in fields(self)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Entry:

@@ -64,21 +64,31 @@ class Secrets:
         return redact_text(text, self.fields, self.known)
 
     def value(self, value: Any) -> Any:
-        """A decoded JSON value (a body, a snapshot) without its secrets."""
-        if isinstance(value, Mapping):
-            return {key: self._field(str(key), item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.value(item) for item in value]
-        return self.text(value) if isinstance(value, str) else value
+        """A decoded JSON value (a body, a snapshot) without its secrets. Walked with a stack
+        of its own, not by recursion: a body may nest deeper than Python's recursion limit
+        allows at the depth the journal is read from."""
+        made: list[Any] = [None]
+        # (where the result goes, under which key or index, the value, its field's name)
+        pending: list[tuple[Any, Any, Any, str | None]] = [(made, 0, value, None)]
+        while pending:
+            into, slot, item, name = pending.pop()
+            if name is not None and self._hides(name, item):
+                into[slot] = REDACTED
+            elif name == "config" and isinstance(item, str):  # a form field holding JSON
+                into[slot] = self._config_text(item)
+            elif isinstance(item, Mapping):
+                into[slot] = fields = dict.fromkeys(item)  # the keys in their order
+                pending += [(fields, key, child, str(key)) for key, child in item.items()]
+            elif isinstance(item, list):
+                into[slot] = items = [None] * len(item)
+                pending += [(items, index, child, None) for index, child in enumerate(item)]
+            else:
+                into[slot] = self.text(item) if isinstance(item, str) else item
+        return made[0]
 
-    def _field(self, key: str, value: Any) -> Any:
-        if key in CREDENTIAL_NAMES:
-            return REDACTED
-        if key in self.fields and value is not None:
-            return REDACTED
-        if key == "config" and isinstance(value, str):  # a form field holding JSON
-            return self._config_text(value)
-        return self.value(value)
+    def _hides(self, name: str, value: Any) -> bool:
+        """Whether a field's value is hidden whole, for its name."""
+        return name in CREDENTIAL_NAMES or (name in self.fields and value is not None)
 
     def _config_text(self, text: str) -> str:
         try:

@@ -4,6 +4,7 @@ page at a time, over HTTP as a test reads it."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -87,3 +88,22 @@ def test_a_bad_page_is_refused(client: FlaskClient, query: str, detail: str, att
         400,
         error("validation_error", "invalid_input", detail, attr),
     )
+
+
+@pytest.mark.parametrize("kind", ["array", "object"])
+def test_a_body_nested_900_deep_is_journaled_whole(client: FlaskClient, kind: str) -> None:
+    """Deeper than the redaction could follow by recursion, shallower than JSON's writers
+    refuse: the journal keeps the body as sent, its secret field hidden at the bottom."""
+    leaf: Any = {"personal_api_key": "phx_mock_personal_api_key", "kept": "yes"}
+    nested = leaf
+    for _ in range(900):
+        nested = [nested] if kind == "array" else {"a": nested}
+    sent = client.post(PLUGINS, json={"name": nested}, headers=AUTH)
+    assert sent.status_code == 400
+
+    journaled = client.get("/_mock/requests?last=1")
+    assert journaled.status_code == 200
+    body = journaled.get_json()["results"][0]["body"]["name"]
+    for _ in range(900):
+        body = body[0] if kind == "array" else body["a"]
+    assert body == {"personal_api_key": "[redacted]", "kept": "yes"}
