@@ -34,3 +34,21 @@ def test_the_benchmark_smoke_run_prints_its_table() -> None:
         "memory",
         "namespaces",
     }
+
+
+def instructions(*arguments: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(ROOT / "bench" / "instructions.py"), *arguments]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_instruction_count_makes_its_requests_and_each_is_answered() -> None:
+    # The part callgrind runs: a non-2xx answer would stop it with the status line.
+    for call in ("get", "list", "post"):
+        made = instructions("--child", call, "3")
+        assert made.returncode == 0, made.stderr
+
+
+def test_the_instruction_count_refuses_an_unknown_call() -> None:
+    refused = instructions("--calls", "put")
+    assert refused.returncode == 2
+    assert "unknown call 'put': choose from get, list, post" in refused.stderr
