@@ -12,28 +12,16 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.api.journal_notes import SERVER_ERROR, last_notes
-from tests.conftest import AUTH, CONFIGS, error, make_app
+from tests.api.test_plugin_logs import LOGS, messages
+from tests.conftest import AUTH, CONFIGS, error
 from tests.plugin_config_support import client_with, with_access_level
 from tests.worlds import default_tables
 
-LOGS = f"{CONFIGS}1/logs/"
 LOGS_PATH = "/api/projects/{project_id}/plugin_configs/{plugin_config_id}/logs/"
 # The default world's entries of config 1, newest first.
 RESERVED = "Event name '$pageview' is reserved and was left as it is"
 RENAMED = "Renamed event 'Signed Up' to 'signed_up'"
 LOADED = "Plugin loaded (instance ID 6c8d3b7e-0f5a-4b7e-9a1d-2f4e5c6b7a80)."
-
-
-@pytest.fixture(scope="module")
-def reader() -> FlaskClient:
-    """One app for the tests that only read the default world's log entries."""
-    return make_app().test_client()
-
-
-def messages(client: FlaskClient, query: str) -> list[str]:
-    response = client.get(f"{LOGS}?{query}", headers=AUTH)
-    assert response.status_code == 200, response.get_json()
-    return [entry["message"] for entry in response.get_json()["results"]]
 
 
 def test_config_access_is_enough_to_read_logs(tmp_path: Path) -> None:

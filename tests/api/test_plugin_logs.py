@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from mock_posthog.contract.errors import ValidationFailed
 from mock_posthog.posthog.api.plugin_logs import append_log_entries
 from mock_posthog.world.world import World
-from tests.conftest import AUTH, CONFIGS, PLUGINS, error, make_app
+from tests.conftest import AUTH, CONFIGS, PLUGINS, error
 from tests.plugin_config_support import (
     SCOPED_KEY,
     client_with,
@@ -58,12 +58,6 @@ RESERVED = {
     "instance_id": INSTANCE,
 }
 SERVER_ERROR = error("server_error", "error", "A server error occurred.")
-
-
-@pytest.fixture(scope="module")
-def reader() -> FlaskClient:
-    """One app for the tests that only read the default world's log entries."""
-    return make_app().test_client()
 
 
 def messages(client: FlaskClient, query: str) -> list[str]:
