@@ -207,7 +207,7 @@ def _serve_on(settings: Settings, listener: socket.socket, held: IO[str] | None)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     from mock_posthog.app import create_app
     from mock_posthog.control.control_token import protection
-    from mock_posthog.http import recording, redaction
+    from mock_posthog.http import faults, recording, redaction
     from mock_posthog.http.serving import serve
 
     try:
@@ -230,7 +230,7 @@ def _serve_on(settings: Settings, listener: socket.socket, held: IO[str] | None)
     def listening(port: int) -> None:
         print(f"http://{_display_host(settings.host)}:{port}", flush=True)
 
-    serve(app, listener, listening)
+    serve(app, listener, listening, faults.any_latency, settings.max_body_bytes)
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from http import HTTPStatus
@@ -158,6 +159,17 @@ def _known(status: int) -> bool:
     return status in HTTPStatus._value2member_map_
 
 
+# Every world that has, or had since its last clear, a fault with latency: while there is one,
+# the server answers each request on a thread of its own (http/serving.py). Weak, so that a
+# namespace dropped with its faults leaves it.
+_SLEEPING: weakref.WeakSet[Faults] = weakref.WeakSet()
+
+
+def any_latency() -> bool:
+    """Whether a request anywhere in this process may sleep on a fault's latency."""
+    return bool(_SLEEPING)
+
+
 class Faults:
     """The faults of one world, in the order they were added."""
 
@@ -174,6 +186,8 @@ class Faults:
             fault = Fault.from_spec(spec, self._next_id)
             self._next_id += 1
             self._faults.append(fault)
+            if fault.latency_ms:
+                _SLEEPING.add(self)
             return fault
 
     def all(self) -> list[Fault]:
@@ -185,6 +199,8 @@ class Faults:
             kept = [fault for fault in self._faults if fault.id != fault_id]
             removed = len(kept) != len(self._faults)
             self._faults = kept
+            if not any(fault.latency_ms for fault in kept):
+                _SLEEPING.discard(self)
             return removed
 
     def clear(self) -> None:
@@ -192,6 +208,7 @@ class Faults:
         with self._lock:
             self._faults = []
             self._next_id = 1
+            _SLEEPING.discard(self)
             self._cleared.set()
             self._cleared = threading.Event()
 

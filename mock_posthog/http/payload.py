@@ -11,6 +11,8 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.utils import cached_property
 
+from mock_posthog.http.streams import read_at_most
+
 
 class ApiRequest(Request):
     """Flask's request, reading a body of known length with one read of exactly its size.
@@ -35,7 +37,7 @@ class ApiRequest(Request):
         length = self.content_length
         limit = self.max_content_length
         if length is None and limit is not None and "HTTP_TRANSFER_ENCODING" in self.environ:
-            body = _read_at_most(self.environ["wsgi.input"], limit + 1)
+            body = read_at_most(self.environ["wsgi.input"], limit + 1)
             if len(body) > limit:
                 raise RequestEntityTooLarge()
             return io.BytesIO(body)
@@ -47,15 +49,3 @@ class ApiRequest(Request):
         if len(body) < length:
             raise ClientDisconnected()
         return io.BytesIO(body)
-
-
-def _read_at_most(stream: IO[bytes], size: int) -> bytes:
-    parts: list[bytes] = []
-    left = size
-    while left > 0:
-        part = stream.read(left)
-        if not part:
-            break
-        parts.append(part)
-        left -= len(part)
-    return b"".join(parts)

@@ -1,6 +1,6 @@
 """The HTTP server of `mock-posthog serve`: granian's Rust HTTP server and its WSGI interface,
-run in this one process (the world lives in its memory), the app called from a few Python
-threads.
+run in this one process (the world lives in its memory), the app called on one Python
+thread, and a request that may block on a thread of its own.
 
 Chosen by measurement (bench/README.md): on two cores, with 10 keep-alive connections, the
 same app costs less than half the CPU per request under granian as under waitress with 16
@@ -11,6 +11,17 @@ granian's worker in process instead, on a socket it binds itself: the port is kn
 the address is printed, a second server on a busy port is refused (no SO_REUSEPORT), and the
 signals, the exit status and the data file's lock are this process's.
 
+One thread, because every request that moves the interpreter from one thread to another
+costs more than the request itself: with granian's single-thread runner a GET costs three
+quarters and a POST about half the CPU it costs with two threads or more (bench/README.md).
+But on one thread a request that sleeps on a fault's latency would hold every other, the
+control plane's too. So while `serve`'s caller says a request may sleep (a fault with latency
+anywhere in the process), each request's body is read on granian's thread (granian's input
+cannot be read from another) and the request is answered on a thread of its own: granian lets
+its callback return before the answer is written, and takes the answer from that thread. A
+client that sends its body slowly holds the others while it is read, as on any one-thread
+server.
+
 This module imports no more than the server, so that the benchmark's bare Flask app can run
 under exactly the same server.
 """
@@ -18,6 +29,7 @@ under exactly the same server.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import signal
 import socket
@@ -32,14 +44,14 @@ from granian._futures import _new_cbscheduler
 from granian.http import HTTP1Settings
 from granian.wsgi import Response, ResponseIterWrap
 
+from mock_posthog.http.streams import read_at_most
+
 # granian's compiled module; its type stubs lag behind it (2.8's worker also takes an IPC
 # handle and a metrics pair), so it is used untyped. The version is pinned in pyproject.toml.
 _native: Any = _granian
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-# Python threads that run the app. Measured on two cores with 10 keep-alive connections
-# (bench/README.md): more threads only take turns at the interpreter; a latency fault sleeps
-# in one of them, holding up its own request.
-THREADS = 8
+# Python threads granian runs the app on: one, its fastest runner (bench/README.md).
+THREADS = 1
 BACKLOG = 1024
 DROPPED = "mock-posthog fault: the connection was dropped"
 STOP_TIMEOUT = 5.0  # seconds the requests in flight get to finish at a stop
@@ -74,11 +86,18 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def serve(app: WSGIApp, listener: socket.socket, on_listening: Callable[[int], None]) -> None:
+def serve(
+    app: WSGIApp,
+    listener: socket.socket,
+    on_listening: Callable[[int], None],
+    may_sleep: Callable[[], bool] = lambda: False,
+    max_body: int = 10 * 1024 * 1024,
+) -> None:
     """Serve `app` on `listener` until SIGINT or SIGTERM, whatever this process inherited for
     them (a job started in the background of a shell ignores SIGINT). `on_listening` gets the
     port once the socket accepts connections; the requests in flight finish before it
-    returns."""
+    returns. While `may_sleep()`, every request is answered on a thread of its own, its body
+    read first up to `max_body` bytes (the app refuses a longer one)."""
     port = listener.getsockname()[1]
     stop, drained = threading.Event(), threading.Event()
     shutdown = _native.WorkerSignal()
@@ -114,7 +133,8 @@ def serve(app: WSGIApp, listener: socket.socket, on_listening: Callable[[int], N
             (None, None),  # no metrics
         )
         loop = asyncio.new_event_loop()  # never runs: WSGI calls are made from threads
-        scheduler = _new_cbscheduler(loop, _callback(_dropping_connections(app)), True)
+        callback = _callback(_dropping_connections(app), may_sleep, max_body)
+        scheduler = _new_cbscheduler(loop, callback, True)
         # The server's threads start with the stop signals blocked, so the kernel delivers
         # them to this thread, whose wait they interrupt; the wait also wakes now and then,
         # in case one is delivered elsewhere (Python runs handlers in this thread only).
@@ -137,16 +157,27 @@ def serve(app: WSGIApp, listener: socket.socket, on_listening: Callable[[int], N
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _callback(app: WSGIApp) -> Callable[[Any, Any], int]:
+def _callback(
+    app: WSGIApp, may_sleep: Callable[[], bool], max_body: int
+) -> Callable[[Any, Any], int]:
     """What granian calls for each request: the WSGI environ built from granian's scope on
     a fixed base (not from os.environ, which holds the control token), the answer handed
-    back whole when it is a list."""
+    back whole when it is a list. A request that may wait is answered on a thread of its own
+    (a daemon: a stop does not wait for a minute of latency), and 0 stands for its status,
+    which only granian's access log would read."""
     log = logging.getLogger("mock_posthog.access")
     debug = log.isEnabledFor(logging.DEBUG)
 
     def run(protocol: Any, scope: dict[str, Any]) -> int:
-        response = Response()
         environ = _BASE_ENVIRON | scope
+        if may_sleep():
+            _read_body_now(environ, max_body)
+            threading.Thread(target=answer, args=(protocol, environ), daemon=True).start()
+            return 0
+        return answer(protocol, environ)
+
+    def answer(protocol: Any, environ: dict[str, Any]) -> int:
+        response = Response()
         body = app(environ, response)
         if isinstance(body, list):
             protocol.response_bytes(response.status, response.headers, b"".join(body))
@@ -159,6 +190,22 @@ def _callback(app: WSGIApp) -> Callable[[Any, Any], int]:
         return int(response.status)
 
     return run
+
+
+def _read_body_now(environ: dict[str, Any], limit: int) -> None:
+    """Read the body here and hand it on in memory: of its declared length when that is
+    within `limit` (one over it is refused unread), of a chunked body one byte past `limit`
+    at most, so that the app sees a longer one as too long."""
+    length, stream = environ.get("CONTENT_LENGTH"), environ["wsgi.input"]
+    if length is not None and length.isdigit():
+        if int(length) > limit:
+            return
+        body = stream.read(int(length)) if int(length) else b""
+    elif "HTTP_TRANSFER_ENCODING" in environ:
+        body = read_at_most(stream, limit + 1)
+    else:
+        return
+    environ["wsgi.input"] = io.BytesIO(body)
 
 
 def _dropping_connections(app: WSGIApp) -> WSGIApp:

@@ -1,7 +1,8 @@
 """Request bodies over a real socket, where the server hands the app a body it reads as it
 arrives and says it ends the input itself: a body with a Content-Length and a chunked one are
 read whole, and one over the limit is refused in PostHog's envelope either way, a declared
-length over it before a byte of the body is read."""
+length over it before a byte of the body is read. The same while a fault's latency is set
+elsewhere, when the server reads each body first and answers on a thread of its own."""
 
 from __future__ import annotations
 
@@ -30,6 +31,15 @@ def server() -> Iterator[LiveServer]:
         yield served
 
 
+@pytest.fixture(params=["no latency", "latency elsewhere"])
+def latency(server: LiveServer, request: pytest.FixtureRequest) -> Iterator[None]:
+    """No fault, or a minute of latency on a route these tests do not call."""
+    if request.param == "latency elsewhere":
+        server.control.call("POST", "/faults", {"route": "plugins_list", "latency_ms": 60_000})
+    yield
+    server.control.call("DELETE", "/faults")
+
+
 def chunks(body: bytes) -> Iterator[bytes]:
     """A body requests sends chunked: it cannot know the length of a generator."""
     for start in range(0, len(body), 7):
@@ -42,6 +52,7 @@ def last_journal_body(server: LiveServer) -> object:
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+@pytest.mark.usefixtures("latency")
 def test_a_body_is_read_whole(server: LiveServer, chunked: bool) -> None:
     sent = {"plugin": 2, "order": 7, "enabled": False}
     raw = json.dumps(sent).encode()
@@ -56,6 +67,7 @@ def test_a_body_is_read_whole(server: LiveServer, chunked: bool) -> None:
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+@pytest.mark.usefixtures("latency")
 def test_a_body_over_the_limit_is_413(server: LiveServer, chunked: bool) -> None:
     raw = b'{"plugin": 2, "order": 1, "pad": "' + b"x" * BODY_LIMIT + b'"}'
 
@@ -67,6 +79,7 @@ def test_a_body_over_the_limit_is_413(server: LiveServer, chunked: bool) -> None
 
 
 @pytest.mark.parametrize("path", [CONFIGS, "/_mock/snapshot"], ids=["api", "control-plane"])
+@pytest.mark.usefixtures("latency")
 def test_a_declared_length_over_the_limit_is_413_before_the_body_is_sent(
     server: LiveServer, path: str
 ) -> None:

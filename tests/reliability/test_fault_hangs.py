@@ -77,6 +77,29 @@ def test_clearing_the_faults_wakes_a_request_sleeping_on_a_minute_of_latency(
     assert "fault: the faults were cleared during the latency; answering as usual" in notes
 
 
+def test_a_request_sleeping_on_latency_holds_no_other(posthog_live: LiveServer) -> None:
+    """The server answers on one thread; a request that sleeps must not keep it: another
+    namespace's request, and another route's of the same world, are answered meanwhile."""
+    fault = posthog_live.control.call(
+        "POST", "/faults", {"route": "plugins_list", "latency_ms": 60_000}
+    )
+    sleeper, answers = in_background(
+        lambda: requests.get(posthog_live.url(PLUGINS), headers=AUTH, timeout=120)
+    )
+    wait_until_sleeping(posthog_live, fault["id"])
+
+    elsewhere = {**AUTH, "X-Mock-PostHog-Namespace": "another-job"}
+    listed = requests.get(posthog_live.url(PLUGINS), headers=elsewhere, timeout=GENEROUS)
+    one = requests.get(posthog_live.url(f"{PLUGINS}1/"), headers=AUTH, timeout=GENEROUS)
+
+    assert (listed.status_code, listed.json()["count"]) == (200, 3)
+    assert (one.status_code, one.json()["id"]) == (200, 1)
+    assert sleeper.is_alive(), "the sleeping request was answered before the others"
+    posthog_live.control.call("DELETE", "/faults")
+    sleeper.join(GENEROUS)
+    assert [type(answer) for answer in answers] == [requests.Response]
+
+
 def test_a_pattern_of_many_double_stars_does_not_hold_requests(posthog_live: LiveServer) -> None:
     # As a regular expression, `.*a.*a…b` over a path of many a's backtracks for ever.
     posthog_live.faults.add(path="/api/" + "**a" * 25 + "**b", status=503)
