@@ -95,16 +95,14 @@ _CALLER_TABLES = (records.PERSONAL_API_KEYS, records.USERS)
 
 
 def _callers(store: Store) -> dict[str, Caller | None]:
-    """Who each key's value authenticates as (None: a key whose user is gone or inactive),
-    the first key of a value deciding, as a look-up by value finds it; made again only when
+    """Who each key's value authenticates as (None: a key whose user is gone or inactive;
+    a world holds one key of a value, as the fixtures merge keys by it); made again only when
     the keys or the users change, so a request finds its caller in one look-up."""
     callers: dict[str, Caller | None] = {}
     for key in store.all(records.PERSONAL_API_KEYS):
-        value = key.get("value")
-        if not isinstance(value, str) or value in callers:
-            continue
         user = records.user(store, key["user_id"])
-        callers[value] = Caller(user, key) if user is not None and user["is_active"] else None
+        caller = Caller(user, key) if user is not None and user["is_active"] else None
+        callers[key["value"]] = caller
     return callers
 
 
