@@ -68,6 +68,20 @@ def test_a_body_is_read_whole(server: LiveServer, chunked: bool) -> None:
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 @pytest.mark.usefixtures("latency")
+def test_a_body_of_exactly_the_limit_is_read(server: LiveServer, chunked: bool) -> None:
+    start, end = b'{"plugin": 2, "order": 1, "pad": "', b'"}'
+    raw = start + b"x" * (BODY_LIMIT - len(start) - len(end)) + end
+    assert len(raw) == BODY_LIMIT
+
+    response = requests.post(
+        server.base_url + CONFIGS, data=chunks(raw) if chunked else raw, headers=JSON, timeout=5
+    )
+
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+@pytest.mark.usefixtures("latency")
 def test_a_body_over_the_limit_is_413(server: LiveServer, chunked: bool) -> None:
     raw = b'{"plugin": 2, "order": 1, "pad": "' + b"x" * BODY_LIMIT + b'"}'
 
