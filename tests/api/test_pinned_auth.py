@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import AUTH, ORG_ID, error
+from mock_posthog.world.world import World
+from tests.api.test_auth import add_key
+from tests.conftest import AUTH, ORG_ID, PLUGINS, error
 from tests.worlds import (
     OTHER_ORG_ID,
     OTHER_PROJECT_ID,
@@ -184,3 +186,13 @@ def test_a_project_id_by_number_is_that_project(client: FlaskClient) -> None:
     response = client.get("/api/projects/1/plugin_configs/1/", headers=AUTH)
 
     assert (response.status_code, response.json["id"], response.json["team_id"]) == (200, 1, 1)
+
+
+def test_a_read_scoped_key_may_ask_for_options(world: World, client: FlaskClient) -> None:
+    """DRF's action for OPTIONS is `metadata`, which PostHog's scopes count as a read."""
+    headers = add_key(world, "phx_reads_only", scopes=["plugin:read"])
+
+    answer = client.options(PLUGINS, headers=headers)
+
+    assert answer.status_code == 200
+    assert answer.get_json()["name"] == "Plugin List"

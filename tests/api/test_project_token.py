@@ -28,8 +28,9 @@ def test_a_wrong_project_token_on_a_get_is_401(client: FlaskClient, name: str, u
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
-def test_a_wrong_token_in_a_form_body_is_401(client: FlaskClient) -> None:
-    response = client.patch(CONFIGS + "1/", data={"order": "3", "api_key": "nope"}, headers=AUTH)
+@pytest.mark.parametrize("name", ["api_key", "token"])
+def test_a_wrong_token_in_a_form_body_is_401(client: FlaskClient, name: str) -> None:
+    response = client.patch(CONFIGS + "1/", data={"order": "3", name: "nope"}, headers=AUTH)
 
     assert (response.status_code, response.get_json()) == (401, WRONG)
 
