@@ -25,10 +25,11 @@ from mock_posthog.http.error_responses import (
     http_error_response,
     unexpected_error_response,
 )
-from mock_posthog.http.exchange import Exchange, answering
+from mock_posthog.http.exchange import Exchange
 from mock_posthog.http.instance import Instance
 from mock_posthog.http.namespaces import Namespaces
 from mock_posthog.http.payload import ApiRequest
+from mock_posthog.posthog.notes import collecting
 
 
 class ApiApp:
@@ -57,7 +58,7 @@ class ApiApp:
             return self.flask_dispatch(environ, start_response)
         began, moment = time.perf_counter(), instance.world.clock.now()
         exchange = Exchange(self._request(environ), began, moment)
-        with answering(exchange):
+        with collecting(exchange.notes):  # what the emulated PostHog notes goes to it
             answer, allowing = self._answer(exchange, instance)
         # DRF's finalize_response gives every answer of a view its Allow header; Django's
         # middleware adds its security headers to every response.

@@ -10,7 +10,6 @@ from datetime import datetime
 from flask import Request
 
 from mock_posthog.contract.operations import Route
-from mock_posthog.posthog.notes import collecting
 from mock_posthog.posthog.parsers import RequestBody
 
 
@@ -23,8 +22,3 @@ class Exchange:
     body: RequestBody | None = None  # set once the pipeline reads the request
     notes: list[str] = field(default_factory=list)
     dropped: bool = False  # a fault drops the connection instead of answering
-
-
-def answering(exchange: Exchange) -> collecting:
-    """A context: while its body runs, what the emulated PostHog notes goes to this exchange."""
-    return collecting(exchange.notes)

@@ -30,22 +30,17 @@ _SECRET_HEADER_WORDS = ("key", "token", "secret", "auth", "password", "session")
 @dataclass
 class _Held:
     """Every secret value a world has held, as written and as JSON writes it, and the same
-    longest first (the order redaction replaces them in): sorted again, and a new Secrets
-    made, only when it grows or the secret fields change."""
+    longest first (the order redaction replaces them in), sorted again only when it grows."""
 
     values: set[str] = field(default_factory=set)
     longest_first: tuple[str, ...] = ()
-    latest: Secrets | None = None
 
     def secrets(self, fields: frozenset[str], texts: set[str]) -> Secrets:
         new = texts - self.values
         if new:
             self.values |= new | {orjson.dumps(value).decode()[1:-1] for value in new}
             self.longest_first = tuple(sorted(self.values, key=len, reverse=True))
-            self.latest = None
-        if self.latest is None or self.latest.fields is not fields:
-            self.latest = Secrets(fields, self.longest_first)
-        return self.latest
+        return Secrets(fields, self.longest_first)
 
 
 _HELD: weakref.WeakKeyDictionary[Store, _Held] = weakref.WeakKeyDictionary()

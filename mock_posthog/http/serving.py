@@ -196,11 +196,12 @@ def _read_body_now(environ: dict[str, Any], limit: int) -> None:
     """Read the body here and hand it on in memory: of its declared length when that is
     within `limit` (one over it is refused unread), of a chunked body one byte past `limit`
     at most, so that the app sees a longer one as too long."""
-    length, stream = environ.get("CONTENT_LENGTH"), environ["wsgi.input"]
-    if length is not None and length.isdigit():
-        if int(length) > limit:
+    declared, stream = environ.get("CONTENT_LENGTH", ""), environ["wsgi.input"]
+    if declared.isdigit():
+        length = int(declared)
+        if length > limit:
             return
-        body = stream.read(int(length)) if int(length) else b""
+        body = stream.read(length) if length else b""
     elif "HTTP_TRANSFER_ENCODING" in environ:
         body = read_at_most(stream, limit + 1)
     else:

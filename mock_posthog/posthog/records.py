@@ -41,10 +41,6 @@ def _by_organization(record: Mapping[str, Any]) -> Hashable:
     return uuid_key(record.get("organization_id"))
 
 
-def _by_value(record: Mapping[str, Any]) -> Hashable:
-    return record.get("value")
-
-
 def _by_plugin(record: Mapping[str, Any]) -> Hashable:
     return record.get("plugin")
 
@@ -108,10 +104,6 @@ def django_int(raw: str) -> int | None:
         return int(raw)
     except ValueError:
         return None
-
-
-def personal_api_key(store: Store, value: str) -> Record | None:
-    return _first(store.find_by(PERSONAL_API_KEYS, _by_value, value))
 
 
 def plugin(store: Store, plugin_id: int) -> Record | None:
