@@ -14,6 +14,7 @@ import logging
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, TypeGuard
 
 import orjson
@@ -30,17 +31,23 @@ _SECRET_HEADER_WORDS = ("key", "token", "secret", "auth", "password", "session")
 @dataclass
 class _Held:
     """Every secret value a world has held, as written and as JSON writes it, and the same
-    longest first (the order redaction replaces them in), sorted again only when it grows."""
+    longest first (the order redaction replaces them in), sorted again only when it grows;
+    and the Secrets last made of them, handed out again while neither they nor the fields
+    change (most writes add no secret)."""
 
     values: set[str] = field(default_factory=set)
     longest_first: tuple[str, ...] = ()
+    last: Secrets | None = None
 
-    def secrets(self, fields: frozenset[str], texts: set[str]) -> Secrets:
-        new = texts - self.values
+    def secrets(self, fields: frozenset[str], texts: Iterable[str]) -> Secrets:
+        new = {text for text in texts if text not in self.values}
         if new:
             self.values |= new | {orjson.dumps(value).decode()[1:-1] for value in new}
             self.longest_first = tuple(sorted(self.values, key=len, reverse=True))
-        return Secrets(fields, self.longest_first)
+        elif self.last is not None and self.last.fields == fields:
+            return self.last
+        self.last = Secrets(fields, self.longest_first)
+        return self.last
 
 
 _HELD: weakref.WeakKeyDictionary[Store, _Held] = weakref.WeakKeyDictionary()
@@ -141,12 +148,18 @@ def _secrets(store: Store) -> Secrets:
     fields, every_field = store.cached(
         ("secret fields",), (records.PLUGINS,), lambda: _fields(store)
     )
-    texts = set(store.cached(("credentials",), _CREDENTIAL_TABLES, lambda: _credentials(store)))
-    for config in store.all(records.PLUGIN_CONFIGS):
-        keys, stored = fields.get(config.get("plugin")), config.get("config")
-        if keys and isinstance(stored, Mapping):
-            texts.update(value for key in keys if _is_text(value := stored.get(key)))
-    return _HELD.setdefault(store, _Held()).secrets(every_field, texts)
+    credentials = store.cached(("credentials",), _CREDENTIAL_TABLES, lambda: _credentials(store))
+    texts = [
+        value
+        for config in store.all(records.PLUGIN_CONFIGS)
+        if (keys := fields.get(config.get("plugin"))) and isinstance(config.get("config"), Mapping)
+        for key in keys
+        if _is_text(value := config["config"].get(key))
+    ]
+    held = _HELD.get(store)
+    if held is None:  # a weak key made once per world, not on every call
+        held = _HELD[store] = _Held()
+    return held.secrets(every_field, chain(credentials, texts))
 
 
 def _is_text(value: Any) -> TypeGuard[str]:

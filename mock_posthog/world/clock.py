@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -14,8 +15,8 @@ class Clock:
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
-        with self._lock:
-            return self._frozen_at or datetime.now(UTC)
+        # Read without the lock: one attribute read sees the instant before a change or after.
+        return self._frozen_at or datetime.now(UTC)
 
     def freeze(self, at: datetime | None = None) -> None:
         with self._lock:
@@ -38,6 +39,13 @@ def isoformat(moment: datetime) -> str:
     """A timestamp as Django REST framework renders it: ISO 8601 with a `Z` suffix."""
     in_utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)  # the clock's own are
     return in_utc.isoformat().removesuffix("+00:00") + "Z"
+
+
+@functools.lru_cache(maxsize=1024)
+def rendered_timestamp(text: str) -> str:
+    """A stored timestamp as DRF renders it. Kept: the same few are rendered on every request
+    that shows a record."""
+    return isoformat(parse_timestamp(text))
 
 
 def parse_timestamp(text: str) -> datetime:

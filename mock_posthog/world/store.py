@@ -56,7 +56,7 @@ class Store:
         # Writes per table (never reset), and what `cached` keeps: key -> (versions, value).
         self._versions: dict[str, int] = {}
         self._changes = 0  # writes to any table: while it stays, every kept value holds
-        self._memo: dict[Hashable, tuple[int, tuple[int, ...], Any]] = {}
+        self._memo: dict[Hashable, tuple[int, list[int], Any]] = {}
 
     @property
     def lock(self) -> threading.RLock:
@@ -124,7 +124,7 @@ class Store:
             kept = self._memo.get(key)
             if kept is not None and kept[0] == self._changes:
                 return kept[2]  # type: ignore[no-any-return]
-            versions = tuple(self._versions.get(table, 0) for table in tables)
+            versions = [self._versions.get(table, 0) for table in tables]
             if kept is not None and kept[1] == versions:
                 self._memo[key] = (self._changes, versions, kept[2])
                 return kept[2]  # type: ignore[no-any-return]

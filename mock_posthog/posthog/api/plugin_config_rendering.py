@@ -10,7 +10,7 @@ from mock_posthog.contract.errors import ServerError
 from mock_posthog.posthog import records
 from mock_posthog.posthog.activity import SECRET_PLACEHOLDER
 from mock_posthog.posthog.api.plugins import render_plugin
-from mock_posthog.world.clock import isoformat, parse_timestamp
+from mock_posthog.world.clock import rendered_timestamp
 from mock_posthog.world.store import Record, Store
 
 # Why a route that renders a config answers 500, as PostHog's secret-field scan does.
@@ -97,5 +97,5 @@ def render_config(
         "team_id": config["team_id"],
         "plugin_info": render_plugin(store, plugin) if with_plugin_info else None,
         "delivery_rate_24h": (delivery_rates or {}).get(config["id"]),
-        "created_at": isoformat(parse_timestamp(config["created_at"])),
+        "created_at": rendered_timestamp(config["created_at"]),
     }
