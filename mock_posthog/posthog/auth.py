@@ -200,8 +200,11 @@ def resolve_project(store: Store, caller: Caller, raw: str) -> Record:
     return found
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
+
+
 def _is_uuid(raw: str) -> bool:
-    return re.fullmatch(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", raw) is not None
+    return _UUID.fullmatch(raw) is not None
 
 
 def check_membership(caller: Caller, organization_id: str) -> None:
