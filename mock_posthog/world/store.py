@@ -53,10 +53,11 @@ class Store:
         self._indexes: dict[tuple[str, IndexKey], dict[Hashable, dict[str, None]]] = {}
         # Each table's `"name":{...}` as last saved; a table that changed since has none.
         self._encoded: dict[str, bytes] = {}
-        # Writes per table (never reset), and what `cached` keeps: key -> (versions, value).
-        self._versions: dict[str, int] = {}
-        self._changes = 0  # writes to any table: while it stays, every kept value holds
-        self._memo: dict[Hashable, tuple[int, list[int], Any]] = {}
+        # Writes to any table (never reset); the count at each table's last write; and what
+        # `cached` keeps: key -> (the count when it was last known to hold, value).
+        self._changes = 0
+        self._written_at: dict[str, int] = {}
+        self._memo: dict[Hashable, tuple[int, Any]] = {}
 
     @property
     def lock(self) -> threading.RLock:
@@ -122,14 +123,19 @@ class Store:
         or a restore. The value is shared by every caller: treat it as read-only."""
         with self._lock:
             kept = self._memo.get(key)
-            if kept is not None and kept[0] == self._changes:
-                return kept[2]  # type: ignore[no-any-return]
-            versions = [self._versions.get(table, 0) for table in tables]
-            if kept is not None and kept[1] == versions:
-                self._memo[key] = (self._changes, versions, kept[2])
-                return kept[2]  # type: ignore[no-any-return]
+            if kept is not None:
+                known_at, value = kept
+                if known_at == self._changes:
+                    return value  # type: ignore[no-any-return]
+                written_at = self._written_at
+                for table in tables:
+                    if written_at.get(table, 0) > known_at:
+                        break
+                else:  # only other tables were written since
+                    self._memo[key] = (self._changes, value)
+                    return value  # type: ignore[no-any-return]
             value = make()
-            self._memo[key] = (self._changes, versions, value)
+            self._memo[key] = (self._changes, value)
             return value
 
     # Indexes.
@@ -151,8 +157,8 @@ class Store:
 
     def _changed(self, table: str) -> None:
         self._encoded.pop(table, None)
-        self._versions[table] = self._versions.get(table, 0) + 1
         self._changes += 1
+        self._written_at[table] = self._changes
 
     def _put(self, table: str, doc_id: int, document: Record) -> None:
         doc_key = str(doc_id)
