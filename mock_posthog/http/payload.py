@@ -13,6 +13,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.http import parse_options_header
 from werkzeug.sansio.utils import get_content_length
+from werkzeug.utils import cached_property as reading_property
 
 from mock_posthog.http.streams import read_at_most
 
@@ -38,7 +39,9 @@ class ApiRequest(Request):
     # The headers a body is read by, from the environ itself: werkzeug's look-up through its
     # headers view, and its parsing of the same few content types again on every request,
     # were a tenth of what a small POST cost. functools' cached_property, not werkzeug's: it
-    # is read from the request's dict once made, where werkzeug's runs on every read.
+    # is read from the request's dict once made, where werkzeug's runs on every read. Not for
+    # the stream, which may read a socket: in Python 3.11 functools holds one lock for every
+    # request while it makes a value, so a slow upload would hold every other thread's.
 
     @cached_property
     def content_length(self) -> int | None:
@@ -52,7 +55,7 @@ class ApiRequest(Request):
         if not hasattr(self, "_parsed_content_type"):
             self._parsed_content_type = _content_type(self.environ.get("CONTENT_TYPE", ""))
 
-    @cached_property
+    @reading_property
     def stream(self) -> IO[bytes]:
         length = self.content_length
         limit = self.max_content_length

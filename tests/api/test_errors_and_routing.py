@@ -474,3 +474,22 @@ def test_a_json_body_is_read_in_its_charset_or_utf_8_if_unknown(
     )
 
     assert (response.status_code, response.json) == (200, {**TAXONOMY, "name": "Café"})
+
+
+def test_each_request_is_read_in_its_own_charset(client: FlaskClient) -> None:
+    """The same media type with another charset, one request after the other."""
+    names = []
+    for charset, raw in (
+        ("latin-1", '{"name": "Café"}'.encode("latin-1")),
+        ("utf-8", '{"name": "Café"}'.encode()),
+        ("latin-1", '{"name": "Crème"}'.encode("latin-1")),
+    ):
+        response = client.patch(
+            plugins_url(ORG_ID, 2),
+            data=raw,
+            content_type=f"application/json; charset={charset}",
+            headers=AUTH,
+        )
+        names.append((response.status_code, response.json["name"]))
+
+    assert names == [(200, "Café"), (200, "Café"), (200, "Crème")]

@@ -375,3 +375,26 @@ def test_a_cached_value_is_made_again_once_a_table_it_read_changes() -> None:
     assert cached() == ["first", "two"]
     store.restore(seeded().snapshot())
     assert (cached(), len(made)) == (["one", "two"], 5)
+
+
+def test_a_value_cached_on_two_tables_is_made_again_when_either_changes() -> None:
+    store = seeded()
+    made: list[int] = []
+
+    def counts() -> tuple[int, int]:
+        made.append(1)
+        return store.count("plugins"), store.count("plugin_configs")
+
+    def cached() -> tuple[int, int]:
+        return store.cached("counts", ("plugins", "plugin_configs"), counts)
+
+    assert cached() == (2, 0)
+    store.insert("projects", {"name": "elsewhere"})
+    store.insert("projects", {"name": "elsewhere too"})
+    assert (cached(), len(made)) == ((2, 0), 1)
+    store.insert("plugin_configs", {"plugin": 1})  # the second of its tables
+    assert (cached(), len(made)) == ((2, 1), 2)
+    store.insert("projects", {"name": "a third"})
+    store.insert("plugins", {"name": "three"})  # the first, after another table's write
+    assert (cached(), len(made)) == ((3, 1), 3)
+    assert (cached(), len(made)) == ((3, 1), 3)
