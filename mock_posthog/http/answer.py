@@ -10,7 +10,7 @@ and no body for a HEAD.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -72,14 +72,6 @@ class Answer:
         added = [(name, value) for name, value in extra if name.lower() not in present]
         return Answer(self.status, [*self.headers, *added], self.body) if added else self
 
-    @property
-    def mimetype(self) -> str:
-        """The content type without its parameters, lower-cased ("" when there is none)."""
-        for name, value in self.headers:
-            if name.lower() == "content-type":
-                return value.split(";", 1)[0].strip().lower()
-        return ""
-
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         start_response(status_line(self.status), self.headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [self.body]
@@ -90,6 +82,15 @@ class Answer:
         if not any(name.lower() == "content-type" for name, _ in self.headers):
             del response.headers["Content-Type"]  # Flask's default type, which we never gave
         return response
+
+
+def mimetype_of(headers: Iterable[tuple[str, str]]) -> str:
+    """The content type of these headers without its parameters, lower-cased ("" when there
+    is none)."""
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.split(";", 1)[0].strip().lower()
+    return ""
 
 
 def status_line(status: int) -> str:

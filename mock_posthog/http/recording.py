@@ -4,6 +4,7 @@ API keys, tokens and secret config values never reach an entry."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -19,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from mock_posthog.contract.errors import ApiError
 from mock_posthog.contract.operations import BODY_METHODS
 from mock_posthog.http import redaction, secrets
-from mock_posthog.http.answer import Answer
+from mock_posthog.http.answer import Answer, mimetype_of
 from mock_posthog.http.exchange import Exchange
 from mock_posthog.posthog import auth
 from mock_posthog.posthog.parsers import RequestBody, parse
@@ -74,33 +75,39 @@ class Entry:
 
 def recorded(store: Store, exchange: Exchange, answer: Answer) -> Recorded:
     """The exchange and what it answered (nothing, when its connection drops). Only what the
-    request still holds is copied now; redaction waits until the journal is read."""
+    request still holds is copied now; redaction and decoding wait until the journal is
+    read."""
     this = exchange.request
-    environ = this.environ
     body, parsed = _request_body(this, exchange.body)
-    notes = exchange.notes
-    headers = {
-        name: value
-        for name, value in environ.items()
-        if name[:5] == "HTTP_" or name in _HEADER_KEYS  # the cheapest test first
-    }
     dropped = exchange.dropped
     return Recorded(
         moment=exchange.moment,
-        duration_ms=round((time.perf_counter() - exchange.began) * 1000, 3),
+        seconds=time.perf_counter() - exchange.began,
         method=this.method,
         path=this.path,
         route=exchange.route.operation_id if exchange.route else None,
         query=this.args,
-        headers=headers,
+        headers=_headers(this.environ),
         body=body,
         parsed=parsed,
         secrets=secrets.of(store),  # the world's now, as the request found it
         status=None if dropped else answer.status,
-        response=None if dropped else _response_content(answer),
+        response=None if dropped else _response_content(answer.body),
         response_headers=None if dropped else answer.headers,
-        notes=notes,
+        notes=exchange.notes,
     )
+
+
+def _headers(environ: Mapping[str, Any]) -> dict[str, Any]:
+    """The environ's header items, as werkzeug's EnvironHeaders reads them."""
+    return {name: environ[name] for name in _header_names(tuple(environ))}
+
+
+@functools.lru_cache(maxsize=256)
+def _header_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of an environ's keys are headers. Kept by the keys: a client sends the same
+    headers request after request, and the environ holds about twenty keys more."""
+    return tuple(name for name in names if name.startswith("HTTP_") or name in _HEADER_KEYS)
 
 
 # Every secret value the world holds, for the server's log filter.
@@ -116,7 +123,7 @@ class Recorded:
 
     id: int = 0  # set by the journal
     moment: datetime  # when it came, rendered as the entry's `time`
-    duration_ms: float
+    seconds: float  # how long it took, rendered as the entry's `duration_ms`
     method: str
     path: str
     route: str | None
@@ -126,7 +133,7 @@ class Recorded:
     parsed: bool  # False: `body` is the text of a body the API could not parse
     secrets: secrets.Secrets
     status: int | None
-    response: tuple[bytes | str, str] | None  # (content or what stands for it, mimetype)
+    response: bytes | str | None  # the content, or what stands for it
     response_headers: list[tuple[str, str]] | None
     notes: list[str]
 
@@ -137,9 +144,9 @@ class Recorded:
         sent = int(self.headers.get("CONTENT_LENGTH") or 0) or len(body)
         # A WSGI environ's headers are strings (PEP 3333), as are an answer's.
         headers = sum(map(len, self.headers)) + sum(map(len, self.headers.values()))
-        answer = len(self.response[0]) if self.response is not None else 0
+        answer = len(self.response) if self.response is not None else 0
         answer_headers = sum(map(len, chain.from_iterable(self.response_headers or ())))
-        notes = sum(len(note) for note in self.notes)
+        notes = sum(map(len, self.notes))
         return _ENTRY_OVERHEAD + len(self.path) + sent + headers + answer + answer_headers + notes
 
     def entry(self) -> Entry:
@@ -148,7 +155,7 @@ class Recorded:
         return Entry(
             id=self.id,
             time=isoformat(self.moment),
-            duration_ms=self.duration_ms,
+            duration_ms=round(self.seconds * 1000, 3),
             method=self.method,
             path=hidden.text(self.path),
             route=self.route,
@@ -156,7 +163,9 @@ class Recorded:
             headers=hidden.headers(headers.items()),
             body=hidden.value(self.body) if self.parsed else hidden.text(self.body),
             status=self.status,
-            response=None if self.response is None else _redacted(*self.response, hidden),
+            response=None
+            if self.response is None
+            else _redacted(self.response, mimetype_of(self.response_headers or []), hidden),
             response_headers=hidden.headers(self.response_headers or []),
             notes=[
                 hidden.text(note)
@@ -209,11 +218,11 @@ def _may_have_a_body(environ: Mapping[str, Any]) -> bool:
     return bool(environ.get("CONTENT_LENGTH")) or "HTTP_TRANSFER_ENCODING" in environ
 
 
-def _response_content(answer: Answer) -> tuple[bytes | str, str]:
-    content = answer.body  # as it is, not copied
+def _response_content(content: bytes) -> bytes | str:
+    """The answer's body as it is (not copied), or its size where it is too large to keep."""
     if len(content) > RESPONSE_LIMIT:
-        return f"<{len(content)} bytes, not recorded>", answer.mimetype
-    return content, answer.mimetype
+        return f"<{len(content)} bytes, not recorded>"
+    return content
 
 
 def _redacted(content: bytes | str, mimetype: str, hidden: secrets.Secrets) -> Any:

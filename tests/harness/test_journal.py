@@ -39,6 +39,18 @@ def test_an_entry_holds_the_request_the_answer_and_the_notes(posthog: MockPostHo
     assert entry.duration_ms >= 0
 
 
+def test_each_entry_holds_the_headers_its_own_request_sent(posthog: MockPostHog) -> None:
+    posthog.get(PLUGINS, headers={"X-Trace": "first"})
+    posthog.get(PLUGINS)
+    posthog.get(PLUGINS, headers={"X-Trace": "third", "X-Other": "also"})
+
+    sent = [
+        {name: value for name, value in entry.headers.items() if name.startswith("X-")}
+        for entry in posthog.journal.entries()
+    ]
+    assert sent == [{"X-Trace": "first"}, {}, {"X-Trace": "third", "X-Other": "also"}]
+
+
 def test_requests_outside_the_api_are_not_journaled(posthog: MockPostHog) -> None:
     posthog.get("/_mock/health")
     posthog.get("/favicon.ico")
