@@ -38,8 +38,12 @@ SECURITY_HEADERS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Answer:
+    """What the API answers, as the server writes it. Not a frozen dataclass, though nothing
+    changes one once made: a frozen one's __init__ costs four times as much, and a request
+    makes two."""
+
     status: int
     headers: list[tuple[str, str]]
     body: bytes = b""
@@ -69,8 +73,8 @@ class Answer:
     def with_headers(self, *extra: tuple[str, str]) -> Answer:
         """The same answer with `extra` headers added where it has none of that name."""
         present = {name.lower() for name, _ in self.headers}
-        added = [(name, value) for name, value in extra if name.lower() not in present]
-        return Answer(self.status, [*self.headers, *added], self.body) if added else self
+        added = [header for header in extra if header[0].lower() not in present]
+        return Answer(self.status, self.headers + added, self.body) if added else self
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         start_response(status_line(self.status), self.headers)

@@ -9,7 +9,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from itertools import chain
 from typing import Any
 
 import orjson
@@ -31,6 +30,7 @@ REDACTED = redaction.REDACTED
 BODY_LIMIT = 64 * 1024  # larger bodies are recorded as a size, not kept
 RESPONSE_LIMIT = 256 * 1024
 _ENTRY_OVERHEAD = 512  # what an entry holds besides its bodies: its objects, its small fields
+_HEADER_BYTES = 64  # a header's name and a short value, with its place in a dict or a list
 
 
 @dataclass(frozen=True)
@@ -142,10 +142,11 @@ class Recorded:
         bounds its size by."""
         body = self.body if isinstance(self.body, str) else ""
         sent = int(self.headers.get("CONTENT_LENGTH") or 0) or len(body)
-        # A WSGI environ's headers are strings (PEP 3333), as are an answer's.
-        headers = sum(map(len, self.headers)) + sum(map(len, self.headers.values()))
+        # A WSGI environ's header values are strings (PEP 3333); a header's name, and each of
+        # the answer's few short headers, count as a header's usual size.
+        headers = sum(map(len, self.headers.values())) + _HEADER_BYTES * len(self.headers)
         answer = len(self.response) if self.response is not None else 0
-        answer_headers = sum(map(len, chain.from_iterable(self.response_headers or ())))
+        answer_headers = _HEADER_BYTES * len(self.response_headers or ())
         notes = sum(map(len, self.notes))
         return _ENTRY_OVERHEAD + len(self.path) + sent + headers + answer + answer_headers + notes
 
