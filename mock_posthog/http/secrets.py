@@ -143,18 +143,19 @@ def known_values(store: Store) -> tuple[str, ...]:
 
 
 def _secrets(store: Store) -> Secrets:
-    # Worked out in parts, so that a config's write (every POST of one) reads the configs
+    # Worked out in two parts, so that a config's write (every POST of one) reads the configs
     # again and not the plugins' schemas, the keys or the projects.
-    fields, every_field = store.cached(
-        ("secret fields",), (records.PLUGINS,), lambda: _fields(store)
+    fields, every_field, credentials = store.cached(
+        ("secret sources",), _SOURCE_TABLES, lambda: _sources(store)
     )
-    credentials = store.cached(("credentials",), _CREDENTIAL_TABLES, lambda: _credentials(store))
     texts = [
         value
         for config in store.all(records.PLUGIN_CONFIGS)
-        if (keys := fields.get(config.get("plugin"))) and isinstance(config.get("config"), Mapping)
+        if (keys := fields.get(config.get("plugin")))
+        # A stored record is JSON's: a dict where it is an object.
+        and isinstance(stored := config.get("config"), dict)
         for key in keys
-        if _is_text(value := config["config"].get(key))
+        if _is_text(value := stored.get(key))
     ]
     held = _HELD.get(store)
     if held is None:  # a weak key made once per world, not on every call
@@ -166,20 +167,18 @@ def _is_text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and value != ""
 
 
-_CREDENTIAL_TABLES = (records.PERSONAL_API_KEYS, records.PROJECTS)
+_SOURCE_TABLES = (records.PERSONAL_API_KEYS, records.PROJECTS, records.PLUGINS)
 
 
-def _fields(store: Store) -> tuple[dict[Any, set[str]], frozenset[str]]:
-    """Each plugin's secret config keys, by plugin id, and all of them."""
+def _sources(store: Store) -> tuple[dict[Any, set[str]], frozenset[str], frozenset[str]]:
+    """Each plugin's secret config keys by plugin id, all of them, and the credentials: the
+    personal API keys and the project API tokens."""
     by_plugin = {plugin["id"]: _secret_fields(plugin) for plugin in store.all(records.PLUGINS)}
-    return by_plugin, frozenset(key for keys in by_plugin.values() for key in keys)
-
-
-def _credentials(store: Store) -> frozenset[str]:
-    """The personal API keys and the project API tokens."""
+    every_field = frozenset(key for keys in by_plugin.values() for key in keys)
     keys = [key.get("value") for key in store.all(records.PERSONAL_API_KEYS)]
     tokens = [project.get("api_token") for project in store.all(records.PROJECTS)]
-    return frozenset(value for value in (*keys, *tokens) if _is_text(value))
+    credentials = frozenset(value for value in (*keys, *tokens) if _is_text(value))
+    return by_plugin, every_field, credentials
 
 
 def _secret_fields(plugin: Mapping[str, Any]) -> set[str]:
