@@ -112,10 +112,11 @@ def main() -> None:
 
 
 def serve_as_mock_posthog_does(app: WSGIApp, host: str, port: int) -> None:
-    from mock_posthog.http.serving import listen, serve
+    from mock_posthog.http.serving import end_process, listen, serve
 
     listener = listen(host, port)
     serve(app, listener, lambda bound: print(f"http://{host}:{bound}", flush=True))
+    end_process(0)
 
 
 def serve_on_waitress(app: WSGIApp, host: str, port: int) -> None:

@@ -208,7 +208,7 @@ def _serve_on(settings: Settings, listener: socket.socket, held: IO[str] | None)
     from mock_posthog.app import create_app
     from mock_posthog.control.control_token import protection
     from mock_posthog.http import faults, recording, redaction
-    from mock_posthog.http.serving import serve
+    from mock_posthog.http.serving import end_process, serve
 
     try:
         app = create_app(settings)
@@ -231,7 +231,8 @@ def _serve_on(settings: Settings, listener: socket.socket, held: IO[str] | None)
         print(f"http://{_display_host(settings.host)}:{port}", flush=True)
 
     serve(app, listener, listening, faults.any_latency, settings.max_body_bytes)
-    return 0
+    # Every write is saved as it commits, and the data file's lock ends with the process.
+    end_process(0)
 
 
 def _world_line(settings: Settings) -> str:
