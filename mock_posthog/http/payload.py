@@ -3,9 +3,8 @@ server's size limit."""
 
 from __future__ import annotations
 
-import functools
 import io
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import IO
 
 from flask import Request
@@ -74,7 +73,7 @@ class ApiRequest(Request):
         return io.BytesIO(body)
 
 
-@functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def _content_type(header: str) -> tuple[str, dict[str, str]]:
     """A Content-Type header parsed as werkzeug parses it. Shared by every request that sends
     the same header, so its parameters must be treated as read-only."""

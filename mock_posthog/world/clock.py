@@ -43,8 +43,8 @@ def isoformat(moment: datetime) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def rendered_timestamp(text: str) -> str:
-    """A stored timestamp as DRF renders it. Kept: the same few are rendered on every request
-    that shows a record."""
+    """A stored timestamp as DRF renders it. Kept: the same ones are rendered on every request
+    that shows their records."""
     return isoformat(parse_timestamp(text))
 
 

@@ -21,7 +21,7 @@ from mock_posthog.contract.operations import QueryParam, Route
 from mock_posthog.posthog import auth, pagination, records
 from mock_posthog.posthog.api.plugin_configs import project_id
 from mock_posthog.posthog.call import Call
-from mock_posthog.world.clock import isoformat, parse_timestamp
+from mock_posthog.world.clock import parse_timestamp, rendered_timestamp
 from mock_posthog.world.store import Record
 from mock_posthog.world.world import World
 
@@ -142,7 +142,7 @@ def render_log_entry(entry: Record) -> dict[str, Any]:
         "team_id": entry["team_id"],
         "plugin_id": entry["plugin_id"],
         "plugin_config_id": entry["plugin_config_id"],
-        "timestamp": isoformat(parse_timestamp(entry["timestamp"])),
+        "timestamp": rendered_timestamp(entry["timestamp"]),
         "source": entry["source"],
         "type": entry["type"],
         "message": entry["message"],
@@ -201,7 +201,7 @@ def _filled(world: World, entry: Any, index: int) -> dict[str, Any]:
     }
     if isinstance(filled["timestamp"], str):
         try:
-            filled["timestamp"] = isoformat(parse_timestamp(filled["timestamp"]))
+            filled["timestamp"] = rendered_timestamp(filled["timestamp"])
         except ValueError:
             path = f"$[{index}].timestamp"
             raise ValidationFailed(f"{path}: not an ISO 8601 datetime", attr=path) from None
