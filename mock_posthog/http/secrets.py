@@ -32,26 +32,31 @@ _SECRET_HEADER_WORDS = ("key", "token", "secret", "auth", "password", "session")
 class _Held:
     """Every secret value a world has held, as written and as JSON writes it, and the same
     longest first (the order redaction replaces them in), sorted again only when it grows;
-    and the Secrets last made of them, handed out again while neither they nor the fields
-    change (most writes add no secret)."""
+    and the Secrets made of them with the secret fields of the world's plugins, made again
+    only when either changes (most writes add no secret)."""
 
     values: set[str] = field(default_factory=set)
     longest_first: tuple[str, ...] = ()
-    last: Secrets | None = None
+    last: Secrets = field(default_factory=lambda: Secrets())
 
-    def secrets(self, fields: frozenset[str], texts: Iterable[str]) -> Secrets:
+    def config_written(self, store: Store, config: Mapping[str, Any]) -> None:
+        """What the store tells of each config it writes: its secrets are held from now on."""
+        texts = _config_secrets(_secret_sources(store)[0], config)
+        if texts:
+            self.add(texts)
+
+    def add(self, texts: Iterable[str], fields: frozenset[str] | None = None) -> None:
+        """Hold `texts` too; and `fields` from now on, when given."""
         new = {text for text in texts if text not in self.values}
         if new:
             self.values |= new | {orjson.dumps(value).decode()[1:-1] for value in new}
             self.longest_first = tuple(sorted(self.values, key=len, reverse=True))
-        elif self.last is not None and self.last.fields == fields:
-            return self.last
-        self.last = Secrets(fields, self.longest_first)
-        return self.last
+        if new or (fields is not None and fields != self.last.fields):
+            kept_fields = self.last.fields if fields is None else fields
+            self.last = Secrets(kept_fields, self.longest_first)
 
 
 _HELD: weakref.WeakKeyDictionary[Store, _Held] = weakref.WeakKeyDictionary()
-_TABLES = (records.PERSONAL_API_KEYS, records.PROJECTS, records.PLUGINS, records.PLUGIN_CONFIGS)
 
 
 @dataclass(frozen=True)
@@ -132,9 +137,10 @@ def _secret_header(name: str) -> bool:
 
 def of(store: Store) -> Secrets:
     """The world's secrets now and every secret value it held before (a secret config value
-    replaced, a key deleted: still not to be shown), worked out again only when a table they
-    come from changed."""
-    return store.cached(("secrets",), _TABLES, lambda: _secrets(store))
+    replaced, a key deleted: still not to be shown). Every config is read again only when a
+    table the secret fields and credentials come from changed, or the whole world was
+    replaced; a config's write adds its own secrets as it is written (`watch`)."""
+    return store.cached(("secrets",), _SOURCE_TABLES, lambda: _gathered(store)).last
 
 
 def known_values(store: Store) -> tuple[str, ...]:
@@ -142,25 +148,30 @@ def known_values(store: Store) -> tuple[str, ...]:
     return of(store).known
 
 
-def _secrets(store: Store) -> Secrets:
-    # Worked out in two parts, so that a config's write (every POST of one) reads the configs
-    # again and not the plugins' schemas, the keys or the projects.
-    fields, every_field, credentials = store.cached(
-        ("secret sources",), _SOURCE_TABLES, lambda: _sources(store)
-    )
-    texts = [
-        value
-        for config in store.all(records.PLUGIN_CONFIGS)
-        if (keys := fields.get(config.get("plugin")))
-        # A stored record is JSON's: a dict where it is an object.
-        and isinstance(stored := config.get("config"), dict)
-        for key in keys
-        if _is_text(value := stored.get(key))
-    ]
+def _gathered(store: Store) -> _Held:
+    """Every secret the world holds now, added to what it held."""
+    fields, every_field, credentials = _secret_sources(store)
+    configs = store.all(records.PLUGIN_CONFIGS)
+    texts = chain(credentials, *(_config_secrets(fields, config) for config in configs))
+    held = _held(store)
+    held.add(texts, every_field)
+    return held
+
+
+def _config_secrets(fields: Mapping[Any, set[str]], config: Mapping[str, Any]) -> list[str]:
+    """The values of a config's secret fields (most plugins have none)."""
+    keys = fields.get(config.get("plugin"))
+    stored = config.get("config")
+    if not keys or not isinstance(stored, dict):  # a stored record is JSON's: a dict, if any
+        return []
+    return [value for key in keys if _is_text(value := stored.get(key))]
+
+
+def _held(store: Store) -> _Held:
     held = _HELD.get(store)
-    if held is None:  # a weak key made once per world, not on every call
+    if held is None:
         held = _HELD[store] = _Held()
-    return held.secrets(every_field, chain(credentials, texts))
+    return held
 
 
 def _is_text(value: Any) -> TypeGuard[str]:
@@ -168,6 +179,10 @@ def _is_text(value: Any) -> TypeGuard[str]:
 
 
 _SOURCE_TABLES = (records.PERSONAL_API_KEYS, records.PROJECTS, records.PLUGINS)
+
+
+def _secret_sources(store: Store) -> tuple[dict[Any, set[str]], frozenset[str], frozenset[str]]:
+    return store.cached(("secret sources",), _SOURCE_TABLES, lambda: _sources(store))
 
 
 def _sources(store: Store) -> tuple[dict[Any, set[str]], frozenset[str], frozenset[str]]:
@@ -204,7 +219,9 @@ _WORLDS: weakref.WeakSet[Store] = weakref.WeakSet()
 
 
 def watch(store: Store) -> None:
-    """Keep `store`'s secrets out of the package's log for as long as the store lives."""
+    """Hold each secret a config is given as it is written, and keep `store`'s secrets out of
+    the package's log for as long as the store lives."""
+    store.watch(records.PLUGIN_CONFIGS, _held(store).config_written)
     _WORLDS.add(store)
 
 

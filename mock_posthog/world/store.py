@@ -39,6 +39,8 @@ from mock_posthog.world.layout import (
 Predicate = Callable[[Mapping[str, Any]], bool]
 # What an index files a record under; records are found by the value it returns.
 IndexKey = Callable[[Mapping[str, Any]], Hashable]
+# Told of each document written to a table: the store, and the document as stored.
+Watcher = Callable[["Store", Mapping[str, Any]], None]
 T = TypeVar("T")
 
 
@@ -58,6 +60,7 @@ class Store:
         self._changes = 0
         self._written_at: dict[str, int] = {}
         self._memo: dict[Hashable, tuple[int, Any]] = {}
+        self._watchers: dict[str, list[Watcher]] = {}
 
     @property
     def lock(self) -> threading.RLock:
@@ -138,6 +141,13 @@ class Store:
             self._memo[key] = (self._changes, value)
             return value
 
+    def watch(self, table: str, watcher: Watcher) -> None:
+        """Call `watcher` with each document written to `table` from now on (inserted,
+        updated, or put back by a rollback), inside the write's lock; not for a whole world
+        replaced by `restore` or `load`, which drops what `cached` keeps instead. It is given
+        the store rather than holding it, so that a store and its watchers are no cycle."""
+        self._watchers.setdefault(table, []).append(watcher)
+
     # Indexes.
 
     def _index(self, table: str, key: IndexKey) -> dict[Hashable, dict[str, None]]:
@@ -166,6 +176,8 @@ class Store:
         previous = rows.get(doc_key)
         rows[doc_key] = document
         self._changed(table)
+        for watcher in self._watchers.get(table, ()):
+            watcher(self, document)
         for key, index in self._indexes_of(table):
             if previous is None:
                 index.setdefault(key(document), {})[doc_key] = None

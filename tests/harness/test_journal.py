@@ -86,6 +86,18 @@ def test_secret_config_values_are_redacted_in_json_and_form_bodies(posthog: Mock
     assert "s3cret-value" not in repr([entry.as_dict() for entry in posthog.journal.entries()])
 
 
+def test_a_secret_the_world_held_between_two_requests_stays_hidden(posthog: MockPostHog) -> None:
+    # Written and overwritten with no request in between, the first value was never in a
+    # world that answered a request; the config's secret field held it all the same.
+    with posthog.store.transaction():
+        posthog.store.update("plugin_configs", 2, {"config": {"api_secret": "first-secret"}})
+        posthog.store.update("plugin_configs", 2, {"config": {"api_secret": "second-secret"}})
+    posthog.get(PLUGINS, query={"search": "first-secret"})
+
+    (entry,) = posthog.journal.entries()
+    assert entry.query == {"search": "[redacted]"}
+
+
 def test_in_server_mode_the_journal_keeps_the_latest_and_counts_the_rest() -> None:
     client = make_app(journal_limit=3).test_client()
     for offset in range(5):

@@ -97,6 +97,28 @@ def test_a_failed_transaction_undoes_every_write() -> None:
     assert store.insert("plugins", {"name": "three"})["id"] == 3
 
 
+def test_a_watcher_is_told_of_every_document_written_to_its_table_and_only_those() -> None:
+    store = seeded()
+    told: list[tuple[Store, dict[str, Any]]] = []
+    store.watch("plugins", lambda source, document: told.append((source, dict(document))))
+
+    store.insert("plugins", {"name": "three"})
+    store.update("plugins", 1, {"name": "changed"})
+    store.insert("organizations", {"name": "elsewhere"})
+    with pytest.raises(RuntimeError), store.transaction():
+        store.update("plugins", 2, {"name": "undone"})
+        raise RuntimeError("half-way")
+    store.restore(store.snapshot())  # a whole world replaced: no document written
+    store.delete("plugins", 3)
+
+    assert [(source is store, document["id"], document["name"]) for source, document in told] == [
+        (True, 3, "three"),
+        (True, 1, "changed"),
+        (True, 2, "undone"),
+        (True, 2, "two"),  # put back by the rollback
+    ]
+
+
 def test_a_transaction_saves_once_at_its_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
