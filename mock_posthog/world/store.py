@@ -41,7 +41,9 @@ Predicate = Callable[[Mapping[str, Any]], bool]
 IndexKey = Callable[[Mapping[str, Any]], Hashable]
 # Told of each document written to a table: the store, and the document as stored.
 Watcher = Callable[["Store", Mapping[str, Any]], None]
+Index = dict[Hashable, dict[str, None]]  # indexed value -> the keys of its documents
 T = TypeVar("T")
+_NOT_KEPT = object()  # what `cached` finds where it keeps no value
 
 
 class Store:
@@ -51,15 +53,14 @@ class Store:
         self._storage = AtomicJSONStorage(path)
         self._lock = threading.RLock()
         self._undo: list[Callable[[], None]] | None = None
-        # (table, key function) -> indexed value -> the keys of its documents, in table order.
-        self._indexes: dict[tuple[str, IndexKey], dict[Hashable, dict[str, None]]] = {}
+        # table -> key function -> indexed value -> the keys of its documents, in table order.
+        self._indexes: dict[str, dict[IndexKey, Index]] = {}
         # Each table's `"name":{...}` as last saved; a table that changed since has none.
         self._encoded: dict[str, bytes] = {}
-        # Writes to any table (never reset); the count at each table's last write; and what
-        # `cached` keeps: key -> (the count when it was last known to hold, value).
-        self._changes = 0
-        self._written_at: dict[str, int] = {}
-        self._memo: dict[Hashable, tuple[int, Any]] = {}
+        # What `cached` keeps (key -> value), and the keys made from each table: a write to
+        # the table drops them.
+        self._memo: dict[Hashable, Any] = {}
+        self._made_from: dict[str, set[Hashable]] = {}
         self._watchers: dict[str, list[Watcher]] = {}
 
     @property
@@ -80,6 +81,11 @@ class Store:
         with self._lock:
             document = self._rows(table).get(str(doc_id))
             return dict(document) if document is not None else None
+
+    def holds(self, table: str, doc_id: int) -> bool:
+        """Whether `table` has a record of this id (without copying it)."""
+        with self._lock:
+            return str(doc_id) in self._rows(table)
 
     def all(self, table: str) -> list[Record]:
         with self._lock:
@@ -105,8 +111,11 @@ class Store:
         table order, through an index on `key` (a module-level function, so that every call
         names the same index)."""
         with self._lock:
+            doc_keys = self._index(table, key).get(value)
+            if not doc_keys:  # the usual answer for a config's attachments, say
+                return []
             rows = self._rows(table)
-            found = (rows[doc_key] for doc_key in self._index(table, key).get(value, {}))
+            found = (rows[doc_key] for doc_key in doc_keys)
             return [dict(document) for document in found if where is None or where(document)]
 
     def count(self, table: str) -> int:
@@ -125,21 +134,13 @@ class Store:
         """`make()`, kept until one of `tables` (all it reads) changes, by a write, a rollback
         or a restore. The value is shared by every caller: treat it as read-only."""
         with self._lock:
-            kept = self._memo.get(key)
-            if kept is not None:
-                known_at, value = kept
-                if known_at == self._changes:
-                    return value  # type: ignore[no-any-return]
-                written_at = self._written_at
-                for table in tables:
-                    if written_at.get(table, 0) > known_at:
-                        break
-                else:  # only other tables were written since
-                    self._memo[key] = (self._changes, value)
-                    return value  # type: ignore[no-any-return]
-            value = make()
-            self._memo[key] = (self._changes, value)
-            return value
+            value = self._memo.get(key, _NOT_KEPT)
+            if value is not _NOT_KEPT:
+                return value  # type: ignore[no-any-return]
+            value = self._memo[key] = make()
+            for table in tables:
+                self._made_from.setdefault(table, set()).add(key)
+            return value  # type: ignore[no-any-return]
 
     def watch(self, table: str, watcher: Watcher) -> None:
         """Call `watcher` with each document written to `table` from now on (inserted,
@@ -150,25 +151,24 @@ class Store:
 
     # Indexes.
 
-    def _index(self, table: str, key: IndexKey) -> dict[Hashable, dict[str, None]]:
-        index = self._indexes.get((table, key))
+    def _index(self, table: str, key: IndexKey) -> Index:
+        index = self._indexes.get(table, {}).get(key)
         if index is None:
             index = {}
             for doc_key, document in self._rows(table).items():
                 index.setdefault(key(document), {})[doc_key] = None
-            self._indexes[table, key] = index
+            self._indexes.setdefault(table, {})[key] = index
         return index
-
-    def _indexes_of(self, table: str) -> list[tuple[IndexKey, dict[Hashable, dict[str, None]]]]:
-        return [(key, index) for (name, key), index in self._indexes.items() if name == table]
 
     # The only three ways memory changes, so that indexes, saved JSON and cached values follow
     # every change.
 
     def _changed(self, table: str) -> None:
         self._encoded.pop(table, None)
-        self._changes += 1
-        self._written_at[table] = self._changes
+        made = self._made_from.pop(table, None)
+        if made:
+            for key in made:
+                self._memo.pop(key, None)
 
     def _put(self, table: str, doc_id: int, document: Record) -> None:
         doc_key = str(doc_id)
@@ -178,18 +178,21 @@ class Store:
         self._changed(table)
         for watcher in self._watchers.get(table, ()):
             watcher(self, document)
-        for key, index in self._indexes_of(table):
+        indexes = self._indexes.get(table)
+        if not indexes:
+            return
+        for key, index in list(indexes.items()):
             if previous is None:
                 index.setdefault(key(document), {})[doc_key] = None
             elif key(previous) != key(document):
                 # The record keeps its place in the table; the index is made again, in order.
-                del self._indexes[table, key]
+                del indexes[key]
 
     def _remove(self, table: str, doc_id: int) -> None:
         doc_key = str(doc_id)
         previous = self._storage.memory[table].pop(doc_key)
         self._changed(table)
-        for key, index in self._indexes_of(table):
+        for key, index in self._indexes.get(table, {}).items():
             value = key(previous)
             documents = index.get(value, {})
             documents.pop(doc_key, None)
@@ -199,8 +202,7 @@ class Store:
     def _drop_table(self, table: str) -> None:
         self._storage.memory.pop(table, None)
         self._changed(table)
-        for key, _ in self._indexes_of(table):
-            del self._indexes[table, key]
+        self._indexes.pop(table, None)
 
     # Writes. Each runs in the caller's transaction, or in one of its own.
 
@@ -385,13 +387,25 @@ class Store:
         """Make `layout` (TinyDB's, as `tinydb_layout` gives it) the whole state; the store
         owns it from now on."""
         with self._lock:
-            previous = self._storage.memory, self._encoded, self._indexes, self._memo
+            previous = (
+                self._storage.memory,
+                self._encoded,
+                self._indexes,
+                self._memo,
+                self._made_from,
+            )
             self._storage.memory = layout
-            self._encoded, self._indexes, self._memo = {}, {}, {}
+            self._encoded, self._indexes, self._memo, self._made_from = {}, {}, {}, {}
             try:
                 self._save()
             except StoreWriteError:
-                self._storage.memory, self._encoded, self._indexes, self._memo = previous
+                (
+                    self._storage.memory,
+                    self._encoded,
+                    self._indexes,
+                    self._memo,
+                    self._made_from,
+                ) = previous
                 raise
 
     def export(self) -> dict[str, list[Record]]:

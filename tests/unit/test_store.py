@@ -298,6 +298,57 @@ def test_reads_are_copies_that_cannot_change_the_store() -> None:
     assert store.get("plugins", 3) == {"id": 3, "name": "three", "nested": {"a": 1}}
 
 
+def test_a_flat_record_is_stored_with_each_value_as_json_keeps_it() -> None:
+    store = seeded()
+    sent = {"text": "é and ascii", "big": 2**64, "small": -(2**63), "ratio": -0.0, "on": True}
+
+    stored = store.update("plugins", 1, {**sent, "none": None, "count": 3})
+
+    assert stored == {
+        "id": 1,
+        "name": "one",
+        "text": "é and ascii",
+        "big": 18446744073709551616.0,  # beyond 64 bits: the nearest float
+        "small": -9223372036854775808,
+        "ratio": -0.0,
+        "on": True,
+        "none": None,
+        "count": 3,
+    }
+    assert [type(stored[name]) for name in ("big", "small", "on", "count")] == [
+        float,
+        int,
+        bool,
+        int,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "refusal"),
+    [
+        ("a\x00b", "PostgreSQL refuses the NUL character"),
+        (float("inf"), "jsonb refuses the non-finite number Infinity"),
+        (float("nan"), "jsonb refuses the non-finite number NaN"),
+        ("a\ud800b", "surrogates not allowed"),
+    ],
+)
+def test_a_flat_record_postgresql_would_refuse_is_not_stored(value: Any, refusal: str) -> None:
+    store = seeded()
+
+    with pytest.raises(StoreWriteError, match=refusal):
+        store.update("plugins", 1, {"name": value})
+
+    assert store.get("plugins", 1) == {"id": 1, "name": "one"}
+
+
+def test_holds_says_whether_a_table_has_an_id() -> None:
+    store = seeded()
+    store.delete("plugins", 2)
+
+    assert [store.holds("plugins", 1), store.holds("plugins", 2)] == [True, False]
+    assert store.holds("no_such_table", 1) is False
+
+
 # Indexes: `find_by` answers what a scan answers, in the same order, whatever happened before.
 
 
