@@ -229,13 +229,16 @@ class Journal(JournalView):
         return entry
 
     def record(self, recorded: Recorded) -> None:
-        """Keep a request as recorded; it gets the next entry id."""
-
-        def numbered(entry_id: int) -> Recorded:
-            recorded.id = entry_id
-            return recorded
-
-        self._append(numbered, recorded.size())
+        """Keep a request as recorded; it gets the next entry id. Every API request passes
+        here: its steps are written out rather than shared with `add`."""
+        size = recorded.size()
+        with self._lock:
+            recorded.id = self._next_id
+            self._next_id += 1
+            self._entries.append((size, recorded))
+            self._bytes += size
+            if len(self._entries) > self._limit > 0 or self._bytes > self._max_bytes > 0:
+                self._evict()
 
     def _append(self, make: Callable[[int], Entry | Recorded], size: int) -> Entry | Recorded:
         with self._lock:

@@ -140,15 +140,21 @@ class Recorded:
     def size(self) -> int:
         """About the bytes this request and its answer hold, counted cheaply: what the journal
         bounds its size by."""
-        body = self.body if isinstance(self.body, str) else ""
-        sent = int(self.headers.get("CONTENT_LENGTH") or 0) or len(body)
+        headers = self.headers
+        body = self.body
+        sent = int(headers.get("CONTENT_LENGTH") or 0) or (len(body) if type(body) is str else 0)
         # A WSGI environ's header values are strings (PEP 3333); a header's name, and each of
         # the answer's few short headers, count as a header's usual size.
-        headers = sum(map(len, self.headers.values())) + _HEADER_BYTES * len(self.headers)
-        answer = len(self.response) if self.response is not None else 0
-        answer_headers = _HEADER_BYTES * len(self.response_headers or ())
-        notes = sum(map(len, self.notes))
-        return _ENTRY_OVERHEAD + len(self.path) + sent + headers + answer + answer_headers + notes
+        answer, answer_headers = self.response, self.response_headers
+        return (
+            _ENTRY_OVERHEAD
+            + len(self.path)
+            + sent
+            + sum(map(len, headers.values()))
+            + _HEADER_BYTES * (len(headers) + (len(answer_headers) if answer_headers else 0))
+            + (len(answer) if answer is not None else 0)
+            + (sum(map(len, self.notes)) if self.notes else 0)
+        )
 
     def entry(self) -> Entry:
         headers = EnvironHeaders(self.headers)

@@ -41,6 +41,8 @@ class _Held:
 
     def config_written(self, store: Store, config: Mapping[str, Any]) -> None:
         """What the store tells of each config it writes: its secrets are held from now on."""
+        if not config.get("config"):  # no value at all: most configs' writes
+            return
         texts = _config_secrets(_secret_sources(store)[0], config)
         if texts:
             self.add(texts)
