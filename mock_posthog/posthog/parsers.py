@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,8 +80,12 @@ def parse(request: Request) -> Payload:
 
 
 def _charset(request: Request) -> str:
+    return _known_charset(request.mimetype_params.get("charset", "utf-8"))
+
+
+@functools.lru_cache(maxsize=64)
+def _known_charset(charset: str) -> str:
     """The declared charset; Django ignores one it does not know and reads UTF-8."""
-    charset = request.mimetype_params.get("charset", "utf-8")
     try:
         codecs.lookup(charset)
     except LookupError:

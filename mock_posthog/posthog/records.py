@@ -110,6 +110,10 @@ def plugin(store: Store, plugin_id: int) -> Record | None:
     return store.get(PLUGINS, plugin_id)
 
 
+def plugin_exists(store: Store, plugin_id: int) -> bool:
+    return store.holds(PLUGINS, plugin_id)
+
+
 def configs_of_plugin(store: Store, plugin_id: int) -> list[Record]:
     return store.find_by(PLUGIN_CONFIGS, _by_plugin, plugin_id)
 

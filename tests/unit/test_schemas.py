@@ -48,9 +48,7 @@ def test_every_schema_is_a_valid_json_schema(name: str) -> None:
     ],
 )
 def test_values_are_read_as_drf_fields_read_them(types: list[str], sent: Any, read: Any) -> None:
-    schema = {"properties": {"field": {"type": types}}}
-
-    coerced = schemas.coerce(schema, {"field": sent})["field"]
+    coerced = schemas.coerce_value(types, sent)
 
     assert (coerced, type(coerced)) == (read, type(read))
 

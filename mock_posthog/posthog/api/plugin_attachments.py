@@ -25,12 +25,12 @@ REMOVE = re.compile(r"^remove_attachment\[([^]]+)\]$")
 
 def apply_attachment_changes(call: Call, config: Record) -> None:
     """_update_plugin_attachments: every added file, then every removal, in request order."""
+    if not call.body.is_form:  # only a form or multipart body has files or removals
+        return
     for field, upload in call.body.files.items():
         name = _file_name(upload.filename or "")
         if (match := ADD.match(field)) and name is not None:
             _put(call, config, match[1], upload, name)
-    if not call.body.is_form:
-        return
     for field in call.data:
         if match := REMOVE.match(field):
             _remove(call, config, match[1])

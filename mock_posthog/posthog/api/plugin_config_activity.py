@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from mock_posthog.posthog import records
@@ -38,7 +39,7 @@ def log_config_activity(
 
 
 def config_changes(
-    before: dict[str, Any], after: dict[str, Any], secrets: set[str]
+    before: dict[str, Any], after: dict[str, Any], secrets: AbstractSet[str]
 ) -> list[dict[str, Any]]:
     """dict_changes_between("Plugin", ...) with each secret key's change replaced by a masked,
     field-less one of type PluginConfig."""

@@ -4,6 +4,7 @@ and `delivery_rate_24h` only where rates were computed (list and retrieve)."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from mock_posthog.contract.errors import ServerError
@@ -37,10 +38,31 @@ def secret_fields(plugin: Record) -> set[str]:
         ) from None
 
 
-def shown_config(store: Store, config: Record, plugin: Record) -> dict[str, Any]:
+def config_secret_fields(store: Store, config: Record) -> AbstractSet[str]:
+    """`secret_fields` of the config's plugin: a 500 where its scan fails or the plugin is
+    gone. Kept until a plugin changes: every config rendered or written asks."""
+    scanned = store.cached(("config secret fields",), (records.PLUGINS,), lambda: _scans(store))
+    found = scanned.get(config["plugin"])
+    if found is None:  # raise what PostHog would, anew
+        return secret_fields(plugin_of(store, config))
+    return found
+
+
+def _scans(store: Store) -> dict[int, AbstractSet[str] | None]:
+    """Each plugin's secret fields by its id (shared: read-only); None where the scan fails."""
+    scans: dict[int, AbstractSet[str] | None] = {}
+    for plugin in store.all(records.PLUGINS):
+        try:
+            scans[plugin["id"]] = secret_fields(plugin)
+        except ServerError:
+            scans[plugin["id"]] = None
+    return scans
+
+
+def shown_config(store: Store, config: Record) -> dict[str, Any]:
     """The stored config with truthy secrets replaced by the placeholder and each attachment
     described in place of its key."""
-    secrets = secret_fields(plugin)
+    secrets = config_secret_fields(store, config)
     shown = dict(config.get("config") or {})
     for key in secrets:
         if shown.get(key):
@@ -86,16 +108,15 @@ def render_config(
     with_plugin_info: bool = False,
     delivery_rates: dict[int, float] | None = None,
 ) -> dict[str, Any]:
-    plugin = plugin_of(store, config)
     return {
         "id": config["id"],
         "plugin": config["plugin"],
         "enabled": bool(config.get("enabled")),
         "order": config["order"],
-        "config": shown_config(store, config, plugin),
+        "config": shown_config(store, config),
         "error": config.get("error"),
         "team_id": config["team_id"],
-        "plugin_info": render_plugin(store, plugin) if with_plugin_info else None,
+        "plugin_info": render_plugin(store, plugin_of(store, config)) if with_plugin_info else None,
         "delivery_rate_24h": (delivery_rates or {}).get(config["id"]),
         "created_at": rendered_timestamp(config["created_at"]),
     }

@@ -19,9 +19,8 @@ from mock_posthog.posthog.api.plugin_attachments import apply_attachment_changes
 from mock_posthog.posthog.api.plugin_config_activity import config_changes, log_config_activity
 from mock_posthog.posthog.api.plugin_config_rendering import (
     SECRET_SCAN_FAILS,
-    plugin_of,
+    config_secret_fields,
     render_config,
-    secret_fields,
 )
 from mock_posthog.posthog.api.plugins import plugin_id as path_id
 from mock_posthog.posthog.app_metrics import delivery_rates
@@ -106,7 +105,7 @@ def create_config(call: Call) -> Reply:
         },
     )
     if created["enabled"]:
-        secrets = secret_fields(plugin_of(call.store, created))
+        secrets = config_secret_fields(call.store, created)
         changes = config_changes({}, created["config"], secrets)
         log_config_activity(call, created, "enabled", changes=changes)
     apply_attachment_changes(call, created)
@@ -129,7 +128,7 @@ def _update(
 ) -> Record:
     """PluginConfigSerializer.update: secrets the new config leaves out (or nulls) keep their
     stored value; then the activity entries and the attachment changes."""
-    secrets = secret_fields(plugin_of(call.store, config))
+    secrets = config_secret_fields(call.store, config)
     old_config = config.get("config") or {}
     changes = {name: fields[name] for name in WRITABLE_FIELDS if name in fields}
     if form_config is not None:
@@ -266,7 +265,7 @@ def _plugin_pk(call: Call, fields: dict[str, Any]) -> int:
             code="incorrect_type",
             attr="plugin",
         ) from None
-    if not 0 < pk < 2**31 or records.plugin(call.store, pk) is None:
+    if not 0 < pk < 2**31 or not records.plugin_exists(call.store, pk):
         raise ValidationFailed(
             f'Invalid pk "{raw}" - object does not exist.', code="does_not_exist", attr="plugin"
         )
