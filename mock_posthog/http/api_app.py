@@ -71,7 +71,7 @@ class ApiApp:
     def _request(self, environ: dict[str, Any]) -> ApiRequest:
         # Not kept in the environ: a request and its environ in a cycle would wait for the
         # garbage collector, where reference counting frees them as the call returns.
-        request = ApiRequest(environ, populate_request=False)
+        request = ApiRequest(environ)
         limits = self.limits
         request.max_content_length, request.max_form_memory_size, request.max_form_parts = limits
         return request

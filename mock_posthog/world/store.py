@@ -136,11 +136,11 @@ class Store:
         with self._lock:
             value = self._memo.get(key, _NOT_KEPT)
             if value is not _NOT_KEPT:
-                return value  # type: ignore[no-any-return]
+                return value
             value = self._memo[key] = make()
             for table in tables:
                 self._made_from.setdefault(table, set()).add(key)
-            return value  # type: ignore[no-any-return]
+            return value
 
     def watch(self, table: str, watcher: Watcher) -> None:
         """Call `watcher` with each document written to `table` from now on (inserted,
