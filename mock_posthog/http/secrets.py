@@ -39,10 +39,13 @@ class _Held:
     longest_first: tuple[str, ...] = ()
     last: Secrets = field(default_factory=lambda: Secrets())
 
-    def config_written(self, store: Store, config: Mapping[str, Any]) -> None:
+    def config_written(
+        self, store: Store, config: Mapping[str, Any], previous: Mapping[str, Any] | None
+    ) -> None:
         """What the store tells of each config it writes: its secrets are held from now on."""
-        if not config.get("config"):  # no value at all: most configs' writes
-            return
+        values = config.get("config")
+        if not values or (previous is not None and previous.get("config") is values):
+            return  # no value at all, or the very values it held: most configs' writes
         texts = _config_secrets(_secret_sources(store)[0], config)
         if texts:
             self.add(texts)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,8 +40,9 @@ from mock_posthog.world.layout import (
 Predicate = Callable[[Mapping[str, Any]], bool]
 # What an index files a record under; records are found by the value it returns.
 IndexKey = Callable[[Mapping[str, Any]], Hashable]
-# Told of each document written to a table: the store, and the document as stored.
-Watcher = Callable[["Store", Mapping[str, Any]], None]
+# Told of each document written to a table: the store, the document as stored, and the one
+# it replaced (None for a new one).
+Watcher = Callable[["Store", Mapping[str, Any], Mapping[str, Any] | None], None]
 Index = dict[Hashable, dict[str, None]]  # indexed value -> the keys of its documents
 T = TypeVar("T")
 _NOT_KEPT = object()  # what `cached` finds where it keeps no value
@@ -53,6 +55,7 @@ class Store:
         self._storage = AtomicJSONStorage(path)
         self._lock = threading.RLock()
         self._undo: list[Callable[[], None]] | None = None
+        self._owner: int | None = None  # the thread in the outermost transaction
         # table -> key function -> indexed value -> the keys of its documents, in table order.
         self._indexes: dict[str, dict[IndexKey, Index]] = {}
         # Each table's `"name":{...}` as last saved; a table that changed since has none.
@@ -115,8 +118,9 @@ class Store:
             if not doc_keys:  # the usual answer for a config's attachments, say
                 return []
             rows = self._rows(table)
-            found = (rows[doc_key] for doc_key in doc_keys)
-            return [dict(document) for document in found if where is None or where(document)]
+            if where is None:
+                return [dict(rows[doc_key]) for doc_key in doc_keys]
+            return [dict(row) for doc_key in doc_keys if where(row := rows[doc_key])]
 
     def count(self, table: str) -> int:
         with self._lock:
@@ -177,7 +181,7 @@ class Store:
         rows[doc_key] = document
         self._changed(table)
         for watcher in self._watchers.get(table, ()):
-            watcher(self, document)
+            watcher(self, document, previous)
         indexes = self._indexes.get(table)
         if not indexes:
             return
@@ -306,8 +310,12 @@ class Store:
 
     # Transactions.
 
-    def transaction(self) -> _Transaction:
-        """All writes inside happen together or not at all, and are saved once at the end."""
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside happen together or not at all, and are saved once at the end.
+        Inside one of this thread's own, nothing more: a request's writes are all in its
+        transaction already."""
+        if self._owner == threading.get_ident():
+            return _INSIDE
         return _Transaction(self)
 
     def _begin(self) -> bool:
@@ -316,6 +324,7 @@ class Store:
         if self._undo is not None:
             return False
         self._undo = []
+        self._owner = threading.get_ident()
         return True
 
     def _end(self, outermost: bool, failed: bool) -> None:
@@ -333,6 +342,7 @@ class Store:
         finally:
             if outermost:
                 self._undo = None
+                self._owner = None
             self._lock.release()
 
     def _remember(self, undo: Callable[[], None]) -> None:
@@ -416,6 +426,9 @@ class Store:
                 for name, table in json_copy(self._storage.memory).items()
                 if not name.startswith("_")
             }
+
+
+_INSIDE = nullcontext()  # a transaction inside one of the same thread's
 
 
 class _Transaction:

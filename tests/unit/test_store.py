@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -99,9 +100,12 @@ def test_a_failed_transaction_undoes_every_write() -> None:
 
 def test_a_watcher_is_told_of_every_document_written_to_its_table_and_only_those() -> None:
     store = seeded()
-    told: list[tuple[Store, dict[str, Any]]] = []
-    store.watch("plugins", lambda source, document: told.append((source, dict(document))))
+    told: list[tuple[bool, Any, Any]] = []
 
+    def watcher(source: Store, document: Mapping[str, Any], previous: Any) -> None:
+        told.append((source is store, document["name"], previous and previous["name"]))
+
+    store.watch("plugins", watcher)
     store.insert("plugins", {"name": "three"})
     store.update("plugins", 1, {"name": "changed"})
     store.insert("organizations", {"name": "elsewhere"})
@@ -111,11 +115,35 @@ def test_a_watcher_is_told_of_every_document_written_to_its_table_and_only_those
     store.restore(store.snapshot())  # a whole world replaced: no document written
     store.delete("plugins", 3)
 
-    assert [(source is store, document["id"], document["name"]) for source, document in told] == [
-        (True, 3, "three"),
-        (True, 1, "changed"),
-        (True, 2, "undone"),
-        (True, 2, "two"),  # put back by the rollback
+    assert told == [
+        (True, "three", None),
+        (True, "changed", "one"),
+        (True, "undone", "two"),
+        (True, "two", "undone"),  # put back by the rollback
+    ]
+
+
+def test_another_threads_write_waits_for_a_transaction_and_outlives_its_rollback() -> None:
+    store = seeded()
+    inside, written = threading.Event(), threading.Event()
+
+    def write_elsewhere() -> None:
+        inside.wait()
+        store.update("plugins", 2, {"name": "from another thread"})
+        written.set()
+
+    other = threading.Thread(target=write_elsewhere)
+    other.start()
+    with pytest.raises(RuntimeError), store.transaction():
+        store.update("plugins", 1, {"name": "undone"})
+        inside.set()
+        assert not written.wait(0.2)  # held off until this transaction ends
+        raise RuntimeError("half-way")
+    other.join(5)
+
+    assert [store.get("plugins", 1), store.get("plugins", 2)] == [
+        {"id": 1, "name": "one"},
+        {"id": 2, "name": "from another thread"},
     ]
 
 
