@@ -74,7 +74,7 @@ class ApiRequest(Request):
         """The query string's parameters; most API requests have none, which werkzeug would
         still parse."""
         if not self.environ.get("QUERY_STRING"):
-            return ImmutableMultiDict()
+            return _NO_ARGS
         return super().args
 
     # The headers a body is read by, from the environ itself: werkzeug's look-up through its
@@ -113,6 +113,9 @@ class ApiRequest(Request):
         if len(body) < length:
             raise ClientDisconnected()
         return io.BytesIO(body)
+
+
+_NO_ARGS: ImmutableMultiDict[str, str] = ImmutableMultiDict()  # shared: nothing can change it
 
 
 def _path(raw: str) -> str:

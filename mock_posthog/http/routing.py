@@ -152,7 +152,7 @@ def _resolve_parent(
 ) -> tuple[Record, Record | None]:
     if route.parent == "current project":
         project = from_token or auth.legacy_project(world.store, caller)
-        organization = auth.resolve_organization(world.store, caller, project["organization_id"])
+        organization = auth.organization_of_project(world.store, project)
     elif route.parent == "project":
         raw = args["project_id"]
         project = (
@@ -160,7 +160,7 @@ def _resolve_parent(
             if from_token is not None and raw != auth.CURRENT
             else auth.resolve_project(world.store, caller, raw)
         )
-        organization = auth.resolve_organization(world.store, caller, project["organization_id"])
+        organization = auth.organization_of_project(world.store, project)
     else:
         project = None
         organization = auth.resolve_organization(world.store, caller, args["organization_id"])

@@ -120,6 +120,14 @@ def resolve_organization(store: Store, caller: Caller, raw: str) -> Record:
     return organization
 
 
+def organization_of_project(store: Store, project: Record) -> Record:
+    """The project's organization, by the id the project holds (no path value to check)."""
+    organization = records.organization(store, project["organization_id"])
+    if organization is None:
+        raise NotFound("Organization not found.")
+    return organization
+
+
 def _current_organization(store: Store, caller: Caller) -> Record | None:
     project_id = current_project_id(caller)
     current = records.project(store, project_id) if project_id is not None else None
