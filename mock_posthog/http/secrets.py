@@ -37,7 +37,7 @@ class _Held:
 
     values: set[str] = field(default_factory=set)
     longest_first: tuple[str, ...] = ()
-    last: Secrets = field(default_factory=lambda: Secrets())
+    last: Secrets = field(default_factory=lambda: Secrets())  # Secrets: defined below
 
     def config_written(
         self, store: Store, config: Mapping[str, Any], previous: Mapping[str, Any] | None

@@ -93,7 +93,7 @@ def project_by_token(store: Store, token: str) -> Record | None:
 def projects_of_organization(store: Store, organization_id: str) -> list[Record]:
     """The organization's projects, by id."""
     found = store.find_by(PROJECTS, _by_organization, uuid_key(organization_id))
-    return sorted(found, key=_record_id) if len(found) > 1 else found
+    return sorted(found, key=_record_id)
 
 
 def user(store: Store, user_id: int) -> Record | None:
@@ -141,7 +141,7 @@ def config_of_project_plugin(store: Store, project_id: int, plugin_id: int) -> R
 
 def attachments_of_config(store: Store, config_id: int) -> list[Record]:
     found = store.find_by(PLUGIN_ATTACHMENTS, _by_config, config_id)
-    return sorted(found, key=_record_id) if len(found) > 1 else found
+    return sorted(found, key=_record_id)
 
 
 def log_entries_of_config(

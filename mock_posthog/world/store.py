@@ -180,17 +180,15 @@ class Store:
         previous = rows.get(doc_key)
         rows[doc_key] = document
         self._changed(table)
-        for watcher in self._watchers.get(table, ()):
-            watcher(self, document, previous)
-        indexes = self._indexes.get(table)
-        if not indexes:
-            return
+        indexes = self._indexes.get(table, {})
         for key, index in list(indexes.items()):
             if previous is None:
                 index.setdefault(key(document), {})[doc_key] = None
             elif key(previous) != key(document):
                 # The record keeps its place in the table; the index is made again, in order.
                 del indexes[key]
+        for watcher in self._watchers.get(table, ()):  # once the indexes say what it holds
+            watcher(self, document, previous)
 
     def _remove(self, table: str, doc_id: int) -> None:
         doc_key = str(doc_id)

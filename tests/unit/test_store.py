@@ -123,6 +123,25 @@ def test_a_watcher_is_told_of_every_document_written_to_its_table_and_only_those
     ]
 
 
+def by_name(record: Mapping[str, Any]) -> Any:
+    return record.get("name")
+
+
+def test_a_watcher_finds_the_document_it_is_told_of_through_the_tables_indexes() -> None:
+    store = seeded()
+    assert store.find_by("plugins", by_name, "one")  # the index exists before the writes
+    found: list[list[Any]] = []
+
+    def watcher(source: Store, document: Mapping[str, Any], previous: Any) -> None:
+        found.append([row["id"] for row in source.find_by("plugins", by_name, document["name"])])
+
+    store.watch("plugins", watcher)
+    store.insert("plugins", {"name": "three"})
+    store.update("plugins", 1, {"name": "renamed"})
+
+    assert found == [[3], [1]]
+
+
 def test_another_threads_write_waits_for_a_transaction_and_outlives_its_rollback() -> None:
     store = seeded()
     inside, written = threading.Event(), threading.Event()
