@@ -37,6 +37,9 @@ SECURITY_HEADERS = (
     ("Referrer-Policy", "same-origin"),
 )
 
+# The headers `Answer.of` writes itself, as it names them.
+_BODY_HEADERS = frozenset({"Content-Type", "Content-Length"})
+
 
 @dataclass(slots=True)
 class Answer:
@@ -70,9 +73,13 @@ class Answer:
         chunks, status, headers = run_wsgi_app(app, environ, buffered=True)  # and closed
         return cls(int(status.split(" ", 1)[0]), headers.to_wsgi_list(), b"".join(chunks))
 
-    def with_headers(self, *extra: tuple[str, str]) -> Answer:
-        """The same answer with `extra` headers added where it has none of that name."""
-        present = {name.lower() for name, _ in self.headers}
+    def with_headers(self, extra: Iterable[tuple[str, str]]) -> Answer:
+        """The same answer with `extra` headers (never a content type or length) added where
+        it has none of that name."""
+        headers = self.headers
+        if all(name in _BODY_HEADERS for name, _ in headers):  # the usual: what `of` wrote
+            return Answer(self.status, [*headers, *extra], self.body)
+        present = {name.lower() for name, _ in headers}
         added = [header for header in extra if header[0].lower() not in present]
         return Answer(self.status, self.headers + added, self.body) if added else self
 

@@ -59,10 +59,8 @@ class ApiApp:
         began, moment = time.perf_counter(), instance.world.clock.now()
         exchange = Exchange(self._request(environ), began, moment)
         with collecting(exchange.notes):  # what the emulated PostHog notes goes to it
-            answer, allowing = self._answer(exchange, instance)
-        # DRF's finalize_response gives every answer of a view its Allow header; Django's
-        # middleware adds its security headers to every response.
-        answer = answer.with_headers(*allowing, *SECURITY_HEADERS)
+            answer, added = self._answer(exchange, instance)
+        answer = answer.with_headers(added)
         instance.journal.record(recording.recorded(instance.world.store, exchange, answer))
         if exchange.dropped:
             faults.drop_connection(environ)
@@ -76,28 +74,28 @@ class ApiApp:
         request.max_content_length, request.max_form_memory_size, request.max_form_parts = limits
         return request
 
-    def _answer(
-        self, exchange: Exchange, instance: Instance
-    ) -> tuple[Answer, tuple[tuple[str, str], ...]]:
-        """The answer, and the Allow header a view's answer gets (none for a fault's, a
-        path no route has, or a failure outside DRF)."""
+    def _answer(self, exchange: Exchange, instance: Instance) -> tuple[Answer, routing.Headers]:
+        """The answer, and the headers it gets where it has none of their name: a view's
+        answer its path's `view_headers`, any other (a fault's, a path no route has, a
+        failure outside DRF) Django's security headers alone."""
         this = exchange.request
         matched = self.table.match(this.path)
-        allowing: tuple[tuple[str, str], ...] = ()
+        added: routing.Headers = SECURITY_HEADERS
         if matched is not None:
             exchange.route = routing.route_for(matched[0], this.method)
-            allowing = (("Allow", routing.allowed(tuple(matched[0]))),)
+            added = matched[2]
         try:
             refused = faults.inject(instance.faults, exchange)
             if refused is not None:
-                return refused, ()
+                return refused, SECURITY_HEADERS
             if matched is None:  # Flask's 404 in the envelope, or the OpenAPI document
-                return unrouted.answered(self.flask_dispatch, self.table, this.environ), ()
-            return routing.dispatch(exchange, instance, *matched), allowing
+                answered = unrouted.answered(self.flask_dispatch, self.table, this.environ)
+                return answered, SECURITY_HEADERS
+            return routing.dispatch(exchange, instance, matched[0], matched[1]), added
         except ApiError as error:
-            return error_response(error), allowing
+            return error_response(error), added
         except HTTPException as error:
             refusal = http_error_response(error, this.method, this.path, this.max_content_length)
-            return refusal, ()
+            return refusal, SECURITY_HEADERS
         except Exception as error:  # any failure is a 500 with its cause
-            return unexpected_error_response(error, this.method, this.path), ()
+            return unexpected_error_response(error, this.method, this.path), SECURITY_HEADERS

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request
 from mock_posthog.contract import schemas
 from mock_posthog.contract.errors import MethodNotAllowed, allow
 from mock_posthog.contract.operations import Route
-from mock_posthog.http.answer import JSON, Answer
+from mock_posthog.http.answer import JSON, SECURITY_HEADERS, Answer
 from mock_posthog.http.exchange import Exchange
 from mock_posthog.http.instance import Instance
 from mock_posthog.posthog import auth, metadata
@@ -27,6 +27,7 @@ from mock_posthog.world.store import Record
 from mock_posthog.world.world import World
 
 MATCHES_KEPT = 4096  # paths whose match is kept
+Headers = tuple[tuple[str, str], ...]
 
 
 class RouteTable:
@@ -40,24 +41,33 @@ class RouteTable:
         for route in routes:
             by_path.setdefault(route.path, {})[route.method] = route
         ordered = sorted(by_path, key=_specificity)
-        self._patterns = [(_path_pattern(path), by_path[path]) for path in ordered]
+        self._patterns = [
+            (_path_pattern(path), by_path[path], view_headers(by_path[path])) for path in ordered
+        ]
         # A client asks for the same few paths again and again: each is matched once.
         self._matched = functools.lru_cache(maxsize=MATCHES_KEPT)(self._match)
 
-    def match(self, path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
-        """The routes of `path` by method, and the values of its placeholders."""
+    def match(self, path: str) -> tuple[dict[str, Route], dict[str, str], Headers] | None:
+        """The routes of `path` by method, the values of its placeholders, and the headers
+        its views add to every answer (`view_headers`)."""
         found = self._matched(path)
-        return None if found is None else (found[0], dict(found[1]))
+        return None if found is None else (found[0], dict(found[1]), found[2])
 
-    def _match(self, path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
-        for pattern, path_routes in self._patterns:
+    def _match(self, path: str) -> tuple[dict[str, Route], dict[str, str], Headers] | None:
+        for pattern, path_routes, headers in self._patterns:
             found = pattern.fullmatch(path)
             if found:
-                return path_routes, found.groupdict()
+                return path_routes, found.groupdict(), headers
         return None
 
     def routes(self) -> list[Route]:
-        return [route for _, path_routes in self._patterns for route in path_routes.values()]
+        return [route for _, path_routes, _ in self._patterns for route in path_routes.values()]
+
+
+def view_headers(path_routes: dict[str, Route]) -> Headers:
+    """What every answer of a path's views gets: DRF's finalize_response gives it the Allow
+    header of the path's methods; Django's middleware adds its security headers."""
+    return (("Allow", allow(list(path_routes))), *SECURITY_HEADERS)
 
 
 def _segments(path: str) -> list[str]:
@@ -116,12 +126,6 @@ def dispatch(
             raise MethodNotAllowed(this.method, list(path_routes))
         result = route.handler(call_for(route))
     return render(route, result, world.settings.validate_responses)
-
-
-@functools.cache
-def allowed(methods: tuple[str, ...]) -> str:
-    """The Allow header of a path whose routes answer `methods` (a few paths: made once)."""
-    return allow(list(methods))
 
 
 def route_for(path_routes: dict[str, Route], method: str) -> Route | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import codecs
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from flask import Request
 from werkzeug.datastructures import FileStorage
 
@@ -94,7 +96,15 @@ def _known_charset(charset: str) -> str:
 
 
 def _parse_json(raw: bytes, charset: str) -> Any:
-    """json.loads(text), with one decoder made once."""
+    """json.loads(text), as DRF's JSONParser reads it. orjson reads most bodies, in a fraction
+    of the time: what it reads, it reads as Python's json does, but an integer beyond 64 bits
+    (which it makes a float). What it refuses, or may read differently, Python's json reads,
+    for its own result or its own error's wording (NaN, 1e999, a lone surrogate, a BOM)."""
+    if charset == "utf-8" and not _LONG_NUMBER.search(raw):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
     try:
         text = raw.decode(charset)
         if text.startswith("\ufeff"):
@@ -109,6 +119,8 @@ def _parse_json(raw: bytes, charset: str) -> Any:
         ) from None
 
 
+# Nineteen digits or more: a number orjson may not keep whole (2**63 has nineteen).
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
 # PostHog sets STRICT_JSON False, so DRF's JSONParser passes no parse_constant: NaN,
 # Infinity and -Infinity are read as Python's json reads them (and 1e999 is inf).
 _DECODER = json.JSONDecoder()

@@ -166,6 +166,31 @@ def test_a_non_finite_order_is_not_a_valid_integer(client: FlaskClient) -> None:
     )
 
 
+# Integers beyond 64 bits: Python's json reads every integer whole.
+
+
+@pytest.mark.parametrize(
+    "pk", ["18446744073709551617", "-9223372036854775809", "1000000000000000000000000000000"]
+)
+def test_a_plugin_pk_beyond_64_bits_is_named_whole(client: FlaskClient, pk: str) -> None:
+    response = client.post(
+        CONFIGS,
+        data='{"plugin": ' + pk + ', "order": 1}',
+        content_type="application/json",
+        headers=AUTH,
+    )
+
+    assert (response.status_code, response.get_json()) == (
+        400,
+        error(
+            "validation_error",
+            "does_not_exist",
+            f'Invalid pk "{pk}" - object does not exist.',
+            "plugin",
+        ),
+    )
+
+
 # Nesting: Python's json and jsonb take hundreds of levels, orjson stops at 254.
 
 
