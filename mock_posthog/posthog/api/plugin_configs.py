@@ -39,6 +39,7 @@ JSON_CONFIG_IGNORED = (
     "field holding a JSON string, so the stored config is unchanged"
 )
 WRITABLE_FIELDS = ("enabled", "order", "error")
+_BODY_FIELDS = ("plugin", *WRITABLE_FIELDS)  # in the serializer's field order
 
 
 def project_id(call: Call) -> int:
@@ -213,19 +214,20 @@ def _python_int(value: Any, what: str) -> int:
 def _checked_fields(call: Call, schema: str, *, partial: bool) -> dict[str, Any]:
     """The serializer's writable fields, checked in its field order: plugin first (a
     PrimaryKeyRelatedField), then enabled, order and error."""
-    data = call.data
+    payload = call.body.parsed()
+    data, is_form = payload.data, payload.is_form
     if not isinstance(data, dict):
         kind = "list" if isinstance(data, list) else type(data).__name__
         raise ValidationFailed(f"Invalid data. Expected a dictionary, but got {kind}.")
-    fields = {name: data[name] for name in ("plugin", *WRITABLE_FIELDS) if name in data}
-    if call.body.is_form:
+    fields = {name: data[name] for name in _BODY_FIELDS if name in data}
+    if is_form:
         fields = _form_fields(fields, partial=partial)
     if "plugin" in fields or not partial:
         fields["plugin"] = _plugin_pk(call, fields)
-    if "config" in data and not call.body.is_form:
+    if "config" in data and not is_form:
         call.note(JSON_CONFIG_IGNORED)
     checked = check_request(schema, fields)
-    if call.body.is_form and "error" in checked:
+    if is_form and "error" in checked:
         checked["error"] = _json_form_field(checked["error"], "error")
     return checked
 
@@ -274,9 +276,10 @@ def _plugin_pk(call: Call, fields: dict[str, Any]) -> int:
 
 def _form_config(call: Call) -> dict[str, Any] | None:
     """_fix_formdata_config_json: the `config` form field, a JSON string, when not empty."""
-    if not call.body.is_form or not call.data.get("config"):
+    payload = call.body.parsed()
+    if not payload.is_form or not payload.data.get("config"):
         return None
-    raw = call.data["config"]
+    raw = payload.data["config"]
     try:
         config = json.loads(raw)
     except (ValueError, RecursionError) as error:
