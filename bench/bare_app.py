@@ -7,7 +7,8 @@ first, as `serve` does.
     python bench/bare_app.py RESPONSES.json [--port 0] [--server granian|waitress] [--raw]
     python bench/bare_app.py --mock [--server waitress]
 
-RESPONSES.json is a list of {"method", "path", "status", "content_type", "body"}.
+RESPONSES.json is a list of {"method", "path", "status", "content_type", "body"} and, for
+the same bytes on the wire, "headers": the other headers mock-posthog sent, as [name, value].
 """
 
 from __future__ import annotations
@@ -38,11 +39,16 @@ def make_app(responses: list[dict[str, Any]]) -> Flask:
     app = Flask("bare")
     for index, spec in enumerate(responses):
         body = spec["body"].encode()
+        headers = [(name, value) for name, value in spec.get("headers", ())]
 
-        def view(body: bytes = body, spec: dict[str, Any] = spec) -> Response:
+        def view(
+            body: bytes = body, spec: dict[str, Any] = spec, headers: Any = headers
+        ) -> Response:
             # Read as the mock reads it: granian closes a connection whose body was left.
             request.get_data()
-            return Response(body, status=spec["status"], content_type=spec["content_type"])
+            return Response(
+                body, status=spec["status"], content_type=spec["content_type"], headers=headers
+            )
 
         app.add_url_rule(spec["path"], f"route{index}", view, methods=[spec["method"]])
     app.add_url_rule(
@@ -56,7 +62,11 @@ def make_raw_app(responses: list[dict[str, Any]]) -> WSGIApp:
     answers = {
         (spec["method"], spec["path"]): (
             f"{spec['status']} OK",
-            [("Content-Type", spec["content_type"]), ("Content-Length", str(len(spec["body"])))],
+            [
+                ("Content-Type", spec["content_type"]),
+                ("Content-Length", str(len(spec["body"]))),
+                *((name, value) for name, value in spec.get("headers", ())),
+            ],
             spec["body"].encode(),
         )
         for spec in responses

@@ -334,6 +334,32 @@ def request(
             connection.close()
 
 
+# What a server writes of its own, and what the bare apps write themselves.
+NOT_COPIED = {"content-type", "content-length", "date", "server", "connection", "keep-alive"}
+
+
+def answer_of(port: int, call: Call) -> dict[str, Any]:
+    """What mock-posthog answers `call`, for a bare app to answer the same bytes: the status,
+    the body, and the headers it sends (Allow and Django's security headers)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(call.method, call.path, call.body.encode() or None, dict(call.headers))
+        answer = connection.getresponse()
+        status, content, headers = answer.status, answer.read(), answer.getheaders()
+    finally:
+        connection.close()
+    if status >= 300:
+        raise RuntimeError(f"{call.label} answered {status}: {content[:200]!r}")
+    return {
+        "method": call.method,
+        "path": call.path,
+        "status": status,
+        "content_type": "application/json",
+        "body": content.decode(),
+        "headers": [header for header in headers if header[0].lower() not in NOT_COPIED],
+    }
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -648,22 +674,7 @@ def section_throughput(options: Options, report: Report) -> None:
     world = write_world(options.workdir, "world-100.json", world_with(plugins=100))
     with running("mock-posthog", serve_command("--fixtures", str(world))) as mock:
         mock.wait_healthy()
-        responses = []
-        for call in MOCK_CALLS.values():
-            status, content = request(
-                mock.port, call.method, call.path, call.body.encode() or None, dict(call.headers)
-            )
-            if status >= 300:
-                raise RuntimeError(f"{call.label} answered {status}: {content[:200]!r}")
-            responses.append(
-                {
-                    "method": call.method,
-                    "path": call.path,
-                    "status": status,
-                    "content_type": "application/json",
-                    "body": content.decode(),
-                }
-            )
+        responses = [answer_of(mock.port, call) for call in MOCK_CALLS.values()]
         responses_file = options.workdir / "throughput-responses.json"
         responses_file.write_text(json.dumps(responses), "utf-8")
         with contextlib.ExitStack() as stack:

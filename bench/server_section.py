@@ -67,7 +67,9 @@ def section_server(options: Any, report: Any) -> None:
     responses = options.workdir / "server-responses.json"
     with bench.running("mock-posthog", bench.serve_command()) as mock:
         mock.wait_healthy()
-        responses.write_text(json.dumps([answer_of(mock.port, call) for call in CALLS.values()]))
+        responses.write_text(
+            json.dumps([bench.answer_of(mock.port, call) for call in CALLS.values()])
+        )
     with contextlib.ExitStack() as stack:
         servers = {
             name: stack.enter_context(bench.running(name, command))
@@ -93,21 +95,6 @@ def section_server(options: Any, report: Any) -> None:
                     runs=options.scale(20, 3),
                 )
             )
-
-
-def answer_of(port: int, call: Any) -> dict[str, Any]:
-    status, content = bench.request(
-        port, call.method, call.path, call.body.encode() or None, dict(call.headers)
-    )
-    if status >= 300:
-        raise RuntimeError(f"{call.label} answered {status}: {content[:200]!r}")
-    return {
-        "method": call.method,
-        "path": call.path,
-        "status": status,
-        "content_type": "application/json",
-        "body": content.decode(),
-    }
 
 
 def throughput(
