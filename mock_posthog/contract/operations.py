@@ -5,7 +5,7 @@ OpenAPI document and the README are written from them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # what a route may be for
@@ -50,11 +50,14 @@ class Route:
     # The legacy form of a project route (LEGACY_BASE): no project in the path, the caller's
     # current project instead; kept out of PostHog's docs, deprecated in the mock's.
     legacy: bool = False
+    # What the path names the route's parent by: `project` (an id or `@current`), `current
+    # project` (the legacy router, which names none) or `organization`. Worked out once: every
+    # request reads it.
+    parent: str = field(init=False)
 
-    @property
-    def parent(self) -> str:
-        """What the path names the route's parent by: `project` (an id or `@current`),
-        `current project` (the legacy router, which names none) or `organization`."""
+    def __post_init__(self) -> None:
         if self.legacy:
-            return "current project"
-        return "project" if self.path.startswith("/api/projects/") else "organization"
+            parent = "current project"
+        else:
+            parent = "project" if self.path.startswith("/api/projects/") else "organization"
+        object.__setattr__(self, "parent", parent)  # a frozen dataclass's own field
