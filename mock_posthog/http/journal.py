@@ -12,7 +12,7 @@ import difflib
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,30 +224,25 @@ class Journal(JournalView):
         return self._bytes
 
     def add(self, **values: Any) -> Entry:
-        entry = self._append(lambda entry_id: Entry(id=entry_id, **values), 0)
-        assert isinstance(entry, Entry)
+        with self._lock:
+            entry = Entry(id=self._next_id, **values)
+            self._keep(entry, 0)
         return entry
 
     def record(self, recorded: Recorded) -> None:
-        """Keep a request as recorded; it gets the next entry id. Every API request passes
-        here: its steps are written out rather than shared with `add`."""
+        """Keep a request as recorded; it gets the next entry id."""
         size = recorded.size()
         with self._lock:
             recorded.id = self._next_id
-            self._next_id += 1
-            self._entries.append((size, recorded))
-            self._bytes += size
-            if len(self._entries) > self._limit > 0 or self._bytes > self._max_bytes > 0:
-                self._evict()
+            self._keep(recorded, size)
 
-    def _append(self, make: Callable[[int], Entry | Recorded], size: int) -> Entry | Recorded:
-        with self._lock:
-            entry = make(self._next_id)
-            self._next_id += 1
-            self._entries.append((size, entry))
-            self._bytes += size
+    def _keep(self, entry: Entry | Recorded, size: int) -> None:
+        """Append an entry that holds the next id (under the lock), then evict what is over."""
+        self._next_id += 1
+        self._entries.append((size, entry))
+        self._bytes += size
+        if len(self._entries) > self._limit > 0 or self._bytes > self._max_bytes > 0:
             self._evict()
-            return entry
 
     def _evict(self) -> None:
         """The oldest out while there are too many or they hold too much (the latest is
