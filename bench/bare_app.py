@@ -35,6 +35,15 @@ WAITRESS = {
 }
 
 
+# What a server writes of its own, and what the bare apps write themselves.
+NOT_COPIED = {"content-type", "content-length", "date", "server", "connection", "keep-alive"}
+
+
+def copied_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The headers of mock-posthog's answer a bare app sends too, to answer the same bytes."""
+    return [(name, value) for name, value in headers if name.lower() not in NOT_COPIED]
+
+
 def make_app(responses: list[dict[str, Any]]) -> Flask:
     app = Flask("bare")
     for index, spec in enumerate(responses):

@@ -98,15 +98,13 @@ def make_requests(call: str, count: int, reference: bool) -> None:
 def bare_app(mock: Callable[..., Any], method: str, path: str, body: bytes) -> Callable[..., Any]:
     """The bare Flask app answering what `mock` answers to this request, as the `server`
     section's bare app answers it."""
-    from bare_app import make_app
+    from bare_app import copied_headers, make_app
 
     answer: dict[str, Any] = {}
 
     def answered(status: str, headers: list[tuple[str, str]]) -> None:
         answer["status"] = int(status.split(" ", 1)[0])
-        answer["headers"] = [
-            header for header in headers if header[0] not in ("Content-Type", "Content-Length")
-        ]
+        answer["headers"] = copied_headers(headers)
 
     content = b"".join(mock(environ(method, path, body), answered))
     spec = {"method": method, "path": path, "content_type": "application/json"}

@@ -33,6 +33,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bare_app import copied_headers
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 API_KEY = "phx_mock_personal_api_key"
@@ -323,31 +325,36 @@ def request(
     headers: dict[str, str] | None = None,
     connection: http.client.HTTPConnection | None = None,
 ) -> tuple[int, bytes]:
+    status, content, _ = exchange(port, method, path, body, headers, connection)
+    return status, content
+
+
+def exchange(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    connection: http.client.HTTPConnection | None = None,
+) -> tuple[int, bytes, list[tuple[str, str]]]:
+    """One request: the answer's status, body and headers."""
     own = connection is None
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         answer = connection.getresponse()
-        return answer.status, answer.read()
+        return answer.status, answer.read(), answer.getheaders()
     finally:
         if own:
             connection.close()
 
 
-# What a server writes of its own, and what the bare apps write themselves.
-NOT_COPIED = {"content-type", "content-length", "date", "server", "connection", "keep-alive"}
-
-
 def answer_of(port: int, call: Call) -> dict[str, Any]:
     """What mock-posthog answers `call`, for a bare app to answer the same bytes: the status,
     the body, and the headers it sends (Allow and Django's security headers)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(call.method, call.path, call.body.encode() or None, dict(call.headers))
-        answer = connection.getresponse()
-        status, content, headers = answer.status, answer.read(), answer.getheaders()
-    finally:
-        connection.close()
+    status, content, headers = exchange(
+        port, call.method, call.path, call.body.encode() or None, dict(call.headers)
+    )
     if status >= 300:
         raise RuntimeError(f"{call.label} answered {status}: {content[:200]!r}")
     return {
@@ -356,7 +363,7 @@ def answer_of(port: int, call: Call) -> dict[str, Any]:
         "status": status,
         "content_type": "application/json",
         "body": content.decode(),
-        "headers": [header for header in headers if header[0].lower() not in NOT_COPIED],
+        "headers": copied_headers(headers),
     }
 
 
