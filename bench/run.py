@@ -325,36 +325,36 @@ def request(
     headers: dict[str, str] | None = None,
     connection: http.client.HTTPConnection | None = None,
 ) -> tuple[int, bytes]:
-    status, content, _ = exchange(port, method, path, body, headers, connection)
-    return status, content
-
-
-def exchange(
-    port: int,
-    method: str,
-    path: str,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    connection: http.client.HTTPConnection | None = None,
-) -> tuple[int, bytes, list[tuple[str, str]]]:
-    """One request: the answer's status, body and headers."""
     own = connection is None
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request(method, path, body=body, headers=headers or {})
-        answer = connection.getresponse()
-        return answer.status, answer.read(), answer.getheaders()
+        status, content, _ = exchange(connection, method, path, body, headers)
+        return status, content
     finally:
         if own:
             connection.close()
 
 
+def exchange(
+    connection: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict[str, str] | None,
+) -> tuple[int, bytes, list[tuple[str, str]]]:
+    """One request on `connection`: the answer's status, body and headers."""
+    connection.request(method, path, body=body, headers=headers or {})
+    answer = connection.getresponse()
+    return answer.status, answer.read(), answer.getheaders()
+
+
 def answer_of(port: int, call: Call) -> dict[str, Any]:
     """What mock-posthog answers `call`, for a bare app to answer the same bytes: the status,
     the body, and the headers it sends (Allow and Django's security headers)."""
-    status, content, headers = exchange(
-        port, call.method, call.path, call.body.encode() or None, dict(call.headers)
-    )
+    with contextlib.closing(http.client.HTTPConnection("127.0.0.1", port, timeout=30)) as link:
+        status, content, headers = exchange(
+            link, call.method, call.path, call.body.encode() or None, dict(call.headers)
+        )
     if status >= 300:
         raise RuntimeError(f"{call.label} answered {status}: {content[:200]!r}")
     return {
