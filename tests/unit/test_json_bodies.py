@@ -51,10 +51,7 @@ def read(text: str) -> Any:
 def python_reads(text: str) -> Any:
     """What DRF's JSONParser makes of the same bytes: Python's json, or its error's words."""
     try:
-        decoded = text.encode("utf-8", "surrogatepass").decode("utf-8")
-        if decoded.startswith("\ufeff"):
-            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", decoded, 0)
-        return ("value", repr(json.loads(decoded)))
+        return ("value", repr(json.loads(text.encode("utf-8", "surrogatepass").decode("utf-8"))))
     except ValueError as error:
         return ("refused", f"JSON parse error - {error}")
 
